@@ -1,0 +1,3 @@
+FLASK_APP=survey_app:create_app
+FLASK_RUN_HOST=127.0.0.1
+FLASK_RUN_PORT=5000

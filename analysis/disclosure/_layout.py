@@ -1,0 +1,221 @@
+"""The finest cells and the groups every requested table cell sums over.
+
+The gate works on one universe of finest cells: the data counted by every
+dimension any requested table looks at, plus the period. Each cell of each
+requested table (margins included) is a *group*, a set of finest cells; the
+rules and the linear audit all work on these sets, held as sparse arrays so
+that a municipality's full set of tables is handled in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from ._config import ALL
+from ._periods import Period, period_is_closed, resolve_period
+from ._requests import TableRequest
+from ._tenure import tenure_map
+
+__all__ = ["Layout", "build_layout", "build_universe"]
+
+
+def build_universe(
+    data: pd.DataFrame,
+    dims: Sequence[str],
+    *,
+    today: date | None,
+    periods: Mapping[str, Period] | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The non-empty finest cells over ``dims`` (plus period) and whether each lies in an open period."""
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    cols = list(dict.fromkeys([*dims, *(["period"] if "period" in data.columns else [])]))
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise ValueError(f"data has no column(s) {missing!r}")
+    if "count" in data.columns:
+        counts = pd.to_numeric(data["count"], errors="coerce")
+        if counts.isna().any() or (counts < 0).any() or (counts % 1 != 0).any():
+            raise ValueError("count must hold non-negative whole numbers")
+        counts = counts.astype(np.int64)
+    else:
+        counts = pd.Series(1, index=data.index, dtype=np.int64)
+    frame = data[cols]
+    if frame.isna().any().any():
+        raise ValueError(f"missing values in {cols!r}")
+    frame = frame.astype(str).assign(count=counts.to_numpy())
+    universe = frame.groupby(cols, sort=True, observed=True, as_index=False)["count"].sum()
+    universe = universe[universe["count"] > 0].reset_index(drop=True)
+    open_cell = np.zeros(len(universe), dtype=bool)
+    if "period" in cols:
+        if today is None:
+            raise ValueError("today is required when the data has a period column")
+        labels = universe["period"].unique()
+        closed = {lab: period_is_closed(resolve_period(lab, periods), today) for lab in labels}
+        open_cell = ~universe["period"].map(closed).to_numpy(dtype=bool)
+    return universe, open_cell
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Groups (table cells) as sparse sets of finest cells, with their lines and keys."""
+
+    n_cells: int
+    cell_count: np.ndarray
+    table: np.ndarray
+    interior: np.ndarray
+    count: np.ndarray
+    is_open: np.ndarray
+    indptr: np.ndarray
+    cells: np.ndarray
+    cell_indptr: np.ndarray
+    cell_groups: np.ndarray
+    line_child: np.ndarray
+    line_parent: np.ndarray
+    keys: tuple[pd.DataFrame, ...]
+    table_start: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups over all tables."""
+        return len(self.count)
+
+    def members(self, gid: int) -> np.ndarray:
+        """The finest cells of group ``gid``."""
+        return self.cells[self.indptr[gid] : self.indptr[gid + 1]]
+
+
+def _shapes(request: TableRequest, hierarchy: Mapping[str, str]) -> list[tuple[str, ...]]:
+    dims = request.dims
+    if not request.totals:
+        return [dims]
+    shapes = []
+    for size in range(len(dims), -1, -1):
+        for kept in combinations(dims, size):
+            orphan = any(
+                child in kept and parent in dims and parent not in kept
+                for child, parent in hierarchy.items()
+            )
+            if not orphan:
+                shapes.append(kept)
+    return shapes
+
+
+def build_layout(
+    universe: pd.DataFrame,
+    open_cell: np.ndarray,
+    requests: Sequence[TableRequest],
+    schemes: Sequence[str | None],
+    hierarchy: Mapping[str, str],
+) -> Layout:
+    """Every group of every requested table over ``universe``, as one sparse layout."""
+    cell_count = universe["count"].to_numpy(dtype=np.int64)
+    entry_gid: list[np.ndarray] = []
+    entry_cell: list[np.ndarray] = []
+    tables, interiors, keys, starts = [], [], [], []
+    line_child: list[np.ndarray] = []
+    line_parent: list[np.ndarray] = []
+    codes_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    offset = 0
+    for t, (request, scheme) in enumerate(zip(requests, schemes, strict=True)):
+        starts.append(offset)
+        mask = np.ones(len(universe), dtype=bool)
+        for dim, values in request.where:
+            mask &= universe[dim].isin(values).to_numpy()
+        rows = np.flatnonzero(mask)
+        codes, labels = {}, {}
+        for dim in request.dims:
+            if dim not in codes_of:
+                codes_of[dim] = pd.factorize(universe[dim], sort=True)
+            dim_codes, dim_labels = codes_of[dim]
+            if dim == "tenure_band":
+                present = dim_labels[np.unique(dim_codes[rows])]
+                mapping = tenure_map(scheme or request.tenure, list(present))
+                merged = np.asarray([mapping.get(lab, "") for lab in dim_labels], dtype=object)
+                new_codes, new_labels = pd.factorize(merged, sort=True)
+                dim_codes, dim_labels = new_codes[dim_codes], new_labels
+            codes[dim], labels[dim] = dim_codes[rows], np.asarray(dim_labels, dtype=object)
+        shape_gid: dict[tuple[str, ...], np.ndarray] = {}
+        frames = []
+        for kept in _shapes(request, hierarchy):
+            key, radix = np.zeros(len(rows), dtype=np.int64), 1
+            for dim in kept:
+                if radix * (len(labels[dim]) + 1) >= 2**62:
+                    # Re-number densely (order kept) before the mixed-radix key could overflow.
+                    uniq, key = np.unique(key, return_inverse=True)
+                    key, radix = key.astype(np.int64), len(uniq)
+                key = key * (len(labels[dim]) + 1) + codes[dim]
+                radix *= len(labels[dim]) + 1
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            gids = offset + inverse.astype(np.int64)
+            shape_gid[kept] = gids
+            entry_gid.append(gids)
+            entry_cell.append(rows)
+            frame = pd.DataFrame({
+                dim: labels[dim][codes[dim][first]] if dim in kept else np.full(len(first), ALL)
+                for dim in request.dims
+            })
+            frames.append(frame)
+            tables.append(np.full(len(first), t))
+            interiors.append(np.full(len(first), kept == request.dims))
+            offset += len(first)
+        for kept, gids in shape_gid.items():
+            for dim in kept:
+                parent = tuple(d for d in kept if d != dim)
+                if parent in shape_gid and len(gids):
+                    _, first = np.unique(gids, return_index=True)
+                    line_child.append(gids[first])
+                    line_parent.append(shape_gid[parent][first])
+        keys.append(
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=list(request.dims))
+        )
+    return _assemble(
+        cell_count, open_cell, entry_gid, entry_cell, tables, interiors, keys, starts,
+        line_child, line_parent, offset,
+    )
+
+
+def _cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+def _assemble(
+    cell_count, open_cell, entry_gid, entry_cell, tables, interiors, keys, starts,
+    line_child, line_parent, n_groups,
+) -> Layout:
+    gid = _cat(entry_gid, np.int64)
+    cell = _cat(entry_cell, np.int64)
+    # Cells are ascending within each shape, so a stable sort by group keeps them sorted.
+    order = np.argsort(gid, kind="stable")
+    gid, cell = gid[order], cell[order]
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(gid, minlength=n_groups), out=indptr[1:])
+    count = np.bincount(gid, weights=cell_count[cell], minlength=n_groups)
+    is_open = np.bincount(gid, weights=open_cell[cell], minlength=n_groups) > 0
+    by_cell = np.argsort(cell, kind="stable")
+    cell_indptr = np.zeros(len(cell_count) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cell, minlength=len(cell_count)), out=cell_indptr[1:])
+    return Layout(
+        n_cells=len(cell_count),
+        cell_count=cell_count,
+        table=_cat(tables, np.int64),
+        interior=_cat(interiors, bool),
+        count=np.rint(count).astype(np.int64),
+        is_open=is_open,
+        indptr=indptr,
+        cells=cell,
+        cell_indptr=cell_indptr,
+        cell_groups=gid[by_cell],
+        line_child=_cat(line_child, np.int64),
+        line_parent=_cat(line_parent, np.int64),
+        keys=tuple(keys),
+        table_start=np.asarray(starts, dtype=np.int64),
+    )

@@ -1,0 +1,63 @@
+"""Engine and one session per application context (SQLAlchemy 2.x)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, **options) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, **options
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    engine: Engine
+    factory: sessionmaker[Session]
+
+
+class Database:
+    """Keeps one engine per app and hands out the request's session as `db.session`."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["database"] = _Bound(engine, sessionmaker(bind=engine, expire_on_commit=False))
+        app.teardown_appcontext(self._close_session)
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["database"].engine
+
+    def new_session(self) -> Session:
+        """A session outside the request cycle (CLI, background work)."""
+        return current_app.extensions["database"].factory()
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = self.new_session()
+        return g.db_session
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()

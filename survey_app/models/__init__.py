@@ -1,0 +1,35 @@
+"""All tables. Import models from here."""
+
+from survey_app.models.base import Base, today, utcnow
+from survey_app.models.org import ORG_KINDS, OccupationalGroup, OrgUnit, OrgUnitPlacement
+from survey_app.models.people import (
+    ROLES,
+    AuditEvent,
+    ManagerUnit,
+    StaffSession,
+    User,
+    UserRole,
+)
+from survey_app.models.survey import SOURCES, Draft, Invitation, OpenLink, Response, random_id
+
+__all__ = [
+    "ORG_KINDS",
+    "ROLES",
+    "SOURCES",
+    "AuditEvent",
+    "Draft",
+    "Invitation",
+    "OpenLink",
+    "Response",
+    "random_id",
+    "Base",
+    "ManagerUnit",
+    "OccupationalGroup",
+    "OrgUnit",
+    "OrgUnitPlacement",
+    "StaffSession",
+    "User",
+    "UserRole",
+    "today",
+    "utcnow",
+]

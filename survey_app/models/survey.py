@@ -1,0 +1,93 @@
+"""Invitations, open links, drafts and anonymous responses of the exit survey.
+
+Unlinkability is a property of these tables: a response has no reference to an
+invitation, no time finer than the quarter, a random id, and (on SQLite) no rowid,
+so neither a column nor the storage order ties it to the invitation that was used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey_app.models.base import Base, today
+
+SOURCES = ("invitation", "open_link")
+
+
+def random_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Invitation(Base):
+    """One leaver's one-time link. Keeps an HMAC of the token and a used flag only."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str] = mapped_column(String(36), index=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    occupational_group_code: Mapped[str | None] = mapped_column(String(40))
+    tenure_band: Mapped[str] = mapped_column(String(20))
+    ending_type: Mapped[str] = mapped_column(String(40))
+    leaving_quarter: Mapped[str] = mapped_column(String(7))  # e.g. 2026Q3
+    created_on: Mapped[date] = mapped_column(default=today)
+    expires_on: Mapped[date] = mapped_column()
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class OpenLink(Base):
+    """A shared link for a unit and quarter (QR poster); respondents state their band."""
+
+    __tablename__ = "open_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # An open link is printed on posters, so its token is not a secret worth hashing.
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7))
+    expires_on: Mapped[date] = mapped_column()
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Draft(Base):
+    """Answers in progress ("continue later"): sealed, deleted at submission or expiry."""
+
+    __tablename__ = "drafts"
+
+    # HMAC of the invitation token, or of a random per-browser key for open links.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    questionnaire_version: Mapped[int] = mapped_column()
+    sealed_answers: Mapped[str] = mapped_column(Text)
+    expires_on: Mapped[date] = mapped_column(index=True)
+
+
+class Response(Base):
+    """An anonymous answer: coarse attributes and answers, nothing else."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint("source IN ('invitation', 'open_link')", name="source"),
+        Index("ix_responses_quarter_questionnaire", "quarter", "questionnaire_key"),
+        # Without a rowid SQLite stores rows in primary-key (random) order, not arrival order.
+        {"sqlite_with_rowid": False},
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    questionnaire_version: Mapped[int] = mapped_column()
+    source: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    occupational_group_code: Mapped[str | None] = mapped_column(String(40))
+    tenure_band: Mapped[str | None] = mapped_column(String(20))
+    ending_type: Mapped[str | None] = mapped_column(String(40))
+    quarter: Mapped[str] = mapped_column(String(7))
+    answers: Mapped[dict] = mapped_column(JSON)  # closed answers; free text is sealed below
+    sealed_texts: Mapped[str | None] = mapped_column(Text)

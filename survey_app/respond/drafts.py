@@ -1,0 +1,51 @@
+"""'Continue later': answers in progress, sealed, kept until submission or expiry."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from survey_app.crypto import CannotOpen, Keyring
+from survey_app.models import Draft
+
+_TABLE, _COLUMN = "drafts", "sealed_answers"
+
+
+def load_draft(db: Session, keyring: Keyring, draft_id: str) -> tuple[int | None, dict]:
+    """(questionnaire version, answers) of a draft; (None, {}) when there is none."""
+    draft = db.get(Draft, draft_id)
+    if draft is None:
+        return None, {}
+    try:
+        answers = json.loads(keyring.open(draft.sealed_answers, table=_TABLE, row_id=draft_id,
+                                          column=_COLUMN))
+    except CannotOpen:
+        return None, {}  # a lost key means starting over, not a crash
+    return draft.questionnaire_version, answers
+
+
+def save_draft(db: Session, keyring: Keyring, *, draft_id: str, questionnaire_key: str,
+               version: int, answers: dict, expires_on: date) -> None:
+    sealed = keyring.seal(json.dumps(answers, ensure_ascii=False), table=_TABLE,
+                          row_id=draft_id, column=_COLUMN)
+    draft = db.get(Draft, draft_id)
+    if draft is None:
+        db.add(Draft(id=draft_id, questionnaire_key=questionnaire_key,
+                     questionnaire_version=version, sealed_answers=sealed,
+                     expires_on=expires_on))
+    else:
+        draft.questionnaire_version = version
+        draft.sealed_answers = sealed
+        draft.expires_on = expires_on
+
+
+def delete_draft(db: Session, draft_id: str) -> None:
+    db.execute(delete(Draft).where(Draft.id == draft_id))
+
+
+def purge_expired_drafts(db: Session, today: date) -> int:
+    """Housekeeping: drafts past their link's expiry are deleted."""
+    return db.execute(delete(Draft).where(Draft.expires_on < today)).rowcount

@@ -1,0 +1,73 @@
+"""The respondent's way through the steps: which version, which step, what is saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from questionnaires import Catalogue, Questionnaire, Section, prune_answers, visible_sections
+from survey_app.crypto import Keyring
+from survey_app.models import Invitation, OpenLink
+from survey_app.respond.drafts import load_draft, save_draft
+from survey_app.respond.links import Respondent
+
+
+@dataclass(frozen=True)
+class Progress:
+    questionnaire: Questionnaire
+    answers: dict
+    version_changed: bool = False
+
+    def steps(self, mode: str) -> list[Section]:
+        return visible_sections(self.questionnaire, self.answers, mode)
+
+    def first_open_step(self, mode: str) -> int:
+        """1-based number of the first step with nothing answered yet (resume point)."""
+        steps = self.steps(mode)
+        for number, section in enumerate(steps, start=1):
+            keys = {key for q in section.questions for key in q.answer_keys()}
+            if not keys & self.answers.keys():
+                return number
+        return len(steps)
+
+
+def load_progress(db: Session, keyring: Keyring, catalogue: Catalogue,
+                  respondent: Respondent) -> Progress:
+    """The draft's version and answers; a version that was removed moves to the current one."""
+    version, answers = load_draft(db, keyring, respondent.draft_id)
+    if version is None:
+        return Progress(catalogue.current(respondent.questionnaire_key), {})
+    try:
+        return Progress(catalogue.get(respondent.questionnaire_key, version), answers)
+    except KeyError:
+        current = catalogue.current(respondent.questionnaire_key)
+        kept = prune_answers(current, answers, respondent.mode)
+        return Progress(current, kept, version_changed=True)
+
+
+def draft_expiry(db: Session, respondent: Respondent, today: date, valid_days: int) -> date:
+    """A draft lives as long as its link."""
+    if respondent.mode == "invitation":
+        from sqlalchemy import select
+
+        expires = db.scalar(select(Invitation.expires_on).where(
+            Invitation.token_digest == respondent.link_ref))
+    else:
+        link = db.get(OpenLink, int(respondent.link_ref))
+        expires = link.expires_on if link else None
+    return expires or today + timedelta(days=valid_days)
+
+
+def store_step(db: Session, keyring: Keyring, respondent: Respondent, progress: Progress,
+               new_answers: dict, section: Section, expires_on: date) -> dict:
+    """Replace one step's answers in the draft and keep only what still applies."""
+    own = {key for q in section.questions for key in q.answer_keys()}
+    own |= {q.key + "__declined" for q in section.questions}
+    merged = {k: v for k, v in progress.answers.items() if k not in own} | new_answers
+    merged = prune_answers(progress.questionnaire, merged, respondent.mode)
+    save_draft(db, keyring, draft_id=respondent.draft_id,
+               questionnaire_key=progress.questionnaire.key,
+               version=progress.questionnaire.version, answers=merged, expires_on=expires_on)
+    return merged

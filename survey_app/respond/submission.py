@@ -1,0 +1,110 @@
+"""Storing a response: one transaction, no link back to the invitation or the moment."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from questionnaires import Questionnaire, missing_required, prune_answers
+from survey_app.crypto import Keyring
+from survey_app.models import Invitation, Response, random_id
+from survey_app.respond.drafts import delete_draft
+from survey_app.respond.links import Respondent
+
+TEXT_KINDS = frozenset({"short_text", "long_text"})
+# In open-link mode these answers are the response's coarse attributes, not answers.
+ATTRIBUTE_ANSWERS = {"tenure_band": "tenure_band", "occupational_group": "occupational_group_code"}
+
+_shuffle = random.SystemRandom().shuffle
+
+
+class AlreadySubmitted(Exception):
+    """The invitation was used by an earlier (or simultaneous) submission."""
+
+
+class Incomplete(ValueError):
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__("required answers missing: " + ", ".join(missing))
+
+
+def split_answers(questionnaire: Questionnaire, answers: dict) -> tuple[dict, dict]:
+    """Closed answers (stored as they are) and free text (sealed)."""
+    text_keys = {q.key for q in questionnaire.questions() if q.type in TEXT_KINDS}
+    closed = {k: v for k, v in answers.items() if k not in text_keys}
+    texts = {k: v for k, v in answers.items() if k in text_keys and v}
+    return closed, texts
+
+
+def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
+                    respondent: Respondent, answers: dict) -> None:
+    """Mark the invitation used and store the response, or raise; the caller commits.
+
+    The response gets a random id and only coarse attributes. Call this as the first
+    statement of a transaction: the conditional UPDATE is what makes a double-tapped
+    or concurrent submit store exactly one response.
+    """
+    answers = prune_answers(questionnaire, answers, respondent.mode)
+    missing = missing_required(questionnaire, answers, respondent.mode)
+    if missing:
+        raise Incomplete(missing)
+    if respondent.mode == "invitation":
+        claimed = db.execute(
+            update(Invitation)
+            .where(Invitation.token_digest == respondent.link_ref, Invitation.used.is_(False))
+            .values(used=True)
+        ).rowcount
+        if claimed != 1:
+            raise AlreadySubmitted()
+    attributes = {
+        "occupational_group_code": respondent.occupational_group_code,
+        "tenure_band": respondent.tenure_band,
+        "ending_type": respondent.ending_type,
+    }
+    if respondent.mode == "open_link":
+        for answer_key, column in ATTRIBUTE_ANSWERS.items():
+            value = answers.pop(answer_key, None)
+            attributes[column] = value if value not in (None, "declined", "dont_know") else None
+    closed, texts = split_answers(questionnaire, answers)
+    response_id = random_id()
+    sealed = (keyring.seal(json.dumps(texts, ensure_ascii=False), table="responses",
+                           row_id=response_id, column="sealed_texts") if texts else None)
+    db.add(Response(
+        id=response_id, questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version, source=respondent.mode,
+        unit_id=respondent.unit_id, quarter=respondent.quarter, answers=closed,
+        sealed_texts=sealed, **attributes,
+    ))
+    delete_draft(db, respondent.draft_id)
+
+
+def reshuffle_quarter(db: Session, quarter: str, questionnaire_key: str) -> int:
+    """Rewrite a quarter's responses in random order and touch its used invitations.
+
+    Run in its own transaction right after a submission. Afterwards every response of
+    the quarter shares one write transaction and a random storage position, and every
+    used invitation of the quarter shares another, so PostgreSQL's hidden row versions
+    (xmin) and physical order no longer pair a response with the invitation it used.
+    """
+    table = Response.__table__
+    where = (table.c.quarter == quarter) & (table.c.questionnaire_key == questionnaire_key)
+    rows = [dict(row) for row in db.execute(select(table).where(where)).mappings()]
+    _shuffle(rows)
+    db.execute(delete(table).where(where))
+    if rows:
+        db.execute(insert(table), rows)
+    db.execute(update(Invitation)
+               .where(Invitation.leaving_quarter == quarter, Invitation.used.is_(True))
+               .values(used=True))
+    return len(rows)
+
+
+def open_texts(keyring: Keyring, response: Response) -> dict:
+    """The free-text answers of one response (for the gated comment view only)."""
+    if not response.sealed_texts:
+        return {}
+    return json.loads(keyring.open(response.sealed_texts, table="responses",
+                                   row_id=response.id, column="sealed_texts"))

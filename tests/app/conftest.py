@@ -1,0 +1,114 @@
+"""App fixtures: `app`, `client`, `runner`, `db`, factories and a sign-in helper."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import delete
+
+from survey_app import create_app
+from survey_app.auth.services import assign_units, create_user
+from survey_app.extensions import db as database
+from survey_app.models import Base, OccupationalGroup, OrgUnit, OrgUnitPlacement
+
+PASSWORD = "Gran-Kaffe-Regnbåge-17"  # noqa: S105  a strong test password
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-" + "x" * 32,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    })
+    yield app
+    with app.app_context():
+        session = database.new_session()
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(delete(table))
+        session.commit()
+        session.close()
+        database.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A session of the test's own; no app context stays pushed, so requests get fresh `g`."""
+    with app.app_context():
+        session = database.new_session()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def org(db):
+    """EK > VO > (VO01 > VO01A, VO02), BU > BU01; two occupational groups."""
+    root = OrgUnit(code="EK", name="Exempel kommun", kind="municipality")
+    vo = OrgUnit(code="VO", name="Vård och omsorg", kind="administration", parent=root)
+    bu = OrgUnit(code="BU", name="Barn och utbildning", kind="administration", parent=root)
+    vo01 = OrgUnit(code="VO01", name="Äldreboendet Björken", kind="unit", parent=vo)
+    vo01a = OrgUnit(code="VO01A", name="Björken natt", kind="unit", parent=vo01)
+    vo02 = OrgUnit(code="VO02", name="Hemtjänst Norr", kind="unit", parent=vo)
+    bu01 = OrgUnit(code="BU01", name="Förskolan Solrosen", kind="unit", parent=bu)
+    units = [root, vo, bu, vo01, vo01a, vo02, bu01]
+    db.add_all(units)
+    db.add_all([OccupationalGroup(code="USK", name_sv="Undersköterska", name_en="Assistant nurse"),
+                OccupationalGroup(code="FSL", name_sv="Förskollärare", name_en="Preschool teacher")])
+    db.flush()
+    db.add_all(OrgUnitPlacement(unit_id=u.id, parent_id=u.parent_id) for u in units)
+    db.commit()
+    return {u.code: u for u in units}
+
+
+@pytest.fixture
+def make_user(db):
+    """Factory: make_user('name', roles=[...], units=[codes]) -> User (password PASSWORD)."""
+
+    def make(username: str, roles=(), units=(), password: str = PASSWORD):
+        user = create_user(db, username, username.split("@")[0], password, list(roles))
+        if units:
+            assign_units(db, user, list(units), actor=None)
+        db.commit()
+        return user
+
+    return make
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD, **extra):
+        page = self.client.get("/auth/login")
+        token = csrf_from(page.get_data(as_text=True))
+        return self.client.post("/auth/login", data={
+            "username": username, "password": password, "csrf_token": token, **extra})
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/auth/logout",
+                                data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
