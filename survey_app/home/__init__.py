@@ -24,6 +24,9 @@ def tasks_for(user) -> list[dict]:
         cards.append({"title": _l("Mina enheter"), "endpoint": "org.my_units",
                       "text": _l("Enheterna du är chef för, med underliggande enheter.")})
     if user.has_role("hr_admin"):
+        cards.append({"title": _l("Inbjudningar till avgångsenkäten"),
+                      "endpoint": "hr.invitations",
+                      "text": _l("Skapa engångslänkar och QR-koder för dem som slutar.")})
         cards.append({"title": _l("Användare och roller"), "endpoint": "hr.users",
                       "text": _l("Ge chefer och HR tillgång, och ta bort den.")})
         cards.append({"title": _l("Säkerhetslogg"), "endpoint": "hr.audit_log",

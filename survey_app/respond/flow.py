@@ -60,14 +60,16 @@ def draft_expiry(db: Session, respondent: Respondent, today: date, valid_days: i
     return expires or today + timedelta(days=valid_days)
 
 
-def store_step(db: Session, keyring: Keyring, respondent: Respondent, progress: Progress,
-               new_answers: dict, section: Section, expires_on: date) -> dict:
-    """Replace one step's answers in the draft and keep only what still applies."""
+def merge_step(progress: Progress, new_answers: dict, section: Section, mode: str) -> Progress:
+    """Replace one step's answers and keep only what still applies (skip logic)."""
     own = {key for q in section.questions for key in q.answer_keys()}
-    own |= {q.key + "__declined" for q in section.questions}
     merged = {k: v for k, v in progress.answers.items() if k not in own} | new_answers
-    merged = prune_answers(progress.questionnaire, merged, respondent.mode)
+    return Progress(progress.questionnaire, prune_answers(progress.questionnaire, merged, mode))
+
+
+def store_progress(db: Session, keyring: Keyring, respondent: Respondent, progress: Progress,
+                   expires_on: date) -> None:
     save_draft(db, keyring, draft_id=respondent.draft_id,
                questionnaire_key=progress.questionnaire.key,
-               version=progress.questionnaire.version, answers=merged, expires_on=expires_on)
-    return merged
+               version=progress.questionnaire.version, answers=progress.answers,
+               expires_on=expires_on)

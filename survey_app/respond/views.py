@@ -28,7 +28,13 @@ from survey_app.crypto import token_digest
 from survey_app.extensions import csrf, db
 from survey_app.instruments import catalogue
 from survey_app.models import OccupationalGroup, today
-from survey_app.respond.flow import Progress, draft_expiry, load_progress, store_step
+from survey_app.respond.flow import (
+    Progress,
+    draft_expiry,
+    load_progress,
+    merge_step,
+    store_progress,
+)
 from survey_app.respond.links import (
     LinkProblem,
     Respondent,
@@ -47,6 +53,7 @@ bp = Blueprint("respond", __name__, url_prefix="/s", template_folder="templates"
 csrf.exempt(bp)  # checked in step_submit, which keeps the answers when the check fails
 
 SESSION_KEY = "respond"
+DONE_KEY = "respond_done"
 LINK_STATUS = {"malformed": 404, "unknown": 404, "used": 410, "expired": 410}
 
 
@@ -73,6 +80,7 @@ def _group_choices(source: str, locale: str):
 
 
 def _begin(respondent: Respondent):
+    session.pop(DONE_KEY, None)
     session[SESSION_KEY] = respondent.to_session()
     session.permanent = True  # bounded by PERMANENT_SESSION_LIFETIME
     return redirect(url_for("respond.start"))
@@ -140,6 +148,8 @@ def step_submit(number: int):
     respondent = _current()
     expired_form = not _csrf_ok()
     if respondent is None:
+        if session.get(DONE_KEY):
+            return redirect(url_for("respond.thanks"))  # a second tap after the first went through
         respondent = _restore_from_resume_field()
         if respondent is None:
             return render_template("respond/no_session.html"), 400
@@ -163,11 +173,13 @@ def step_submit(number: int):
     answers, errors = read_answers(progress.questionnaire, section.key, request.form,
                                    progress.answers, _locale(), respondent.mode, _group_choices)
     action = request.form.get("action", "next")
+    progress = merge_step(progress, answers, section, respondent.mode)
+    if action == "next" and not errors and number == len(progress.steps(respondent.mode)):
+        return _submit(respondent, progress)  # the draft is deleted with the submission
     expires = draft_expiry(db.session, respondent, today(),
                            current_app.config["INVITATION_VALID_DAYS"])
-    merged = store_step(db.session, _keyring(), respondent, progress, answers, section, expires)
+    store_progress(db.session, _keyring(), respondent, progress, expires)
     db.session.commit()
-    progress = Progress(progress.questionnaire, merged)
     if action == "later":
         session.pop(SESSION_KEY, None)
         return redirect(url_for("respond.saved"))
@@ -175,10 +187,7 @@ def step_submit(number: int):
         return redirect(url_for("respond.step", number=max(number - 1, 1)))
     if errors:
         return _render_step(respondent, progress, number, formdata=request.form), 400
-    steps = progress.steps(respondent.mode)
-    if number < len(steps):
-        return redirect(url_for("respond.step", number=number + 1))
-    return _submit(respondent, progress)
+    return redirect(url_for("respond.step", number=number + 1))
 
 
 def _submit(respondent: Respondent, progress: Progress):
@@ -200,8 +209,13 @@ def _submit(respondent: Respondent, progress: Progress):
         session.pop(SESSION_KEY, None)
         return redirect(url_for("respond.thanks"))
     session.pop(SESSION_KEY, None)
-    reshuffle_quarter(db.session, respondent.quarter, respondent.questionnaire_key)
-    db.session.commit()
+    session[DONE_KEY] = True
+    try:
+        reshuffle_quarter(db.session, respondent.quarter, respondent.questionnaire_key)
+        db.session.commit()
+    except OperationalError:
+        # SQLite busy with a parallel submission: that one reshuffles the same quarter.
+        db.session.rollback()
     return redirect(url_for("respond.thanks"))
 
 

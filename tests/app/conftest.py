@@ -88,7 +88,8 @@ def make_user(db):
 
 def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+        re.search(r'name="csrf_token" value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)" name="csrf_token"', html)
     assert match, "no CSRF token in page"
     return match.group(1)
 

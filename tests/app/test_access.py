@@ -19,13 +19,17 @@ PAGES = {
     "/hr/users": {"hr_admin"},
     "/hr/users/{me}": {"hr_admin"},
     "/hr/audit": {"hr_admin"},
+    "/hr/invitations": {"hr_admin"},
+    "/hr/invitations/new": {"hr_admin"},
+    "/hr/invitations/import": {"hr_admin"},
+    "/hr/open-links": {"hr_admin"},
 }
 PUBLIC = {"/auth/login", "/static/<path:filename>"}
 MARKERS = {"hr_admin": "Organisationen", "hr_analyst": "Organisationen", "manager": "Mina enheter"}
 
 
 def test_every_staff_route_is_listed(app):
-    listed = {p.split("{")[0] if "{" in p else p for p in PAGES} | {"/org/units/"}
+    listed = {p.split("{")[0] if "{" in p else p for p in PAGES} | {"/org/units/", "/hr/open-links/"}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or str(rule) in PUBLIC:
             continue

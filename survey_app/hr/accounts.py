@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app.auth.access import requires
 from survey_app.auth.services import AccountError, assign_units, create_user, set_roles
 from survey_app.extensions import db
+from survey_app.hr.blueprint import bp
 from survey_app.hr.forms import NewUserForm, RolesForm
 from survey_app.models import AuditEvent, OrgUnit, User
-
-bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
 AUDIT_PAGE_SIZE = 200
 

@@ -1,0 +1,189 @@
+"""HR: invitations one by one or from a leaver file, handouts, open links."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from survey_app import audit
+from survey_app.auth.access import requires
+from survey_app.extensions import db
+from survey_app.hr.blueprint import bp
+from survey_app.hr.invitation_forms import InvitationForm, LeaverImportForm, OpenLinkForm
+from survey_app.hr.invitations import (
+    IssuedLink,
+    Leaver,
+    LeaverImportError,
+    create_open_link,
+    issue_invitations,
+    parse_leavers_csv,
+    reissue_batch,
+)
+from survey_app.instruments import catalogue
+from survey_app.mail import MailNotConfigured, send_link
+from survey_app.models import Invitation, OccupationalGroup, OpenLink, OrgUnit, today
+from survey_app.periods import quarter_choices
+from survey_app.qr import qr_svg
+
+QUESTIONNAIRE = "exit_survey"
+
+
+def _secret() -> str:
+    return current_app.config["TOKEN_HMAC_KEY"] or current_app.config["SECRET_KEY"]
+
+
+def _base_url() -> str:
+    return (current_app.config["PUBLIC_BASE_URL"] or request.url_root).rstrip("/")
+
+
+def _fill_choices(form) -> None:
+    locale = str(get_locale() or "sv")
+    units = db.session.execute(select(OrgUnit.code, OrgUnit.name)
+                               .where(OrgUnit.kind != "municipality")
+                               .order_by(OrgUnit.name)).all()
+    form.unit_code.choices = [(c, f"{n} ({c})") for c, n in units]
+    form.quarter.choices = [(q, q) for q in quarter_choices(today())]
+    if hasattr(form, "occupational_group_code"):
+        groups = db.session.scalars(select(OccupationalGroup).order_by(OccupationalGroup.name_sv))
+        form.occupational_group_code.choices = [(g.code, g.name(locale)) for g in groups]
+        dims = catalogue().dimensions
+        form.tenure_band.choices = [(b.key, b.label.get(locale)) for b in dims.tenure_bands]
+        form.ending_type.choices = [(e.key, e.label.get(locale)) for e in dims.ending_types]
+
+
+def _handouts(issued: list[IssuedLink], title: str):
+    base = _base_url()
+    cards = [{"link": link, "url": base + link.path,
+              "qr": qr_svg(base + link.path, _("QR-kod till enkäten"))} for link in issued]
+    return render_template("hr/handouts.html", cards=cards, title=title)
+
+
+@bp.get("/invitations")
+@requires("hr_admin")
+def invitations():
+    used = func.sum(case((Invitation.used, 1), else_=0))
+    expired = func.sum(case(((Invitation.expires_on < today()) & ~Invitation.used, 1), else_=0))
+    batches = db.session.execute(
+        select(Invitation.batch, func.min(Invitation.created_on), func.count(), used, expired)
+        .group_by(Invitation.batch).order_by(func.min(Invitation.created_on).desc())).all()
+    return render_template("hr/invitations.html", batches=batches)
+
+
+@bp.get("/invitations/new")
+@requires("hr_admin")
+def invitation_new():
+    form = InvitationForm()
+    _fill_choices(form)
+    return render_template("hr/invitation_new.html", form=form,
+                           mail=bool(current_app.config["SMTP_HOST"]))
+
+
+@bp.post("/invitations/new")
+@requires("hr_admin")
+def invitation_create():
+    form = InvitationForm()
+    _fill_choices(form)
+    if not form.validate_on_submit():
+        return render_template("hr/invitation_new.html", form=form,
+                               mail=bool(current_app.config["SMTP_HOST"])), 400
+    leaver = Leaver(form.unit_code.data, form.occupational_group_code.data,
+                    form.tenure_band.data, form.ending_type.data, form.quarter.data)
+    issued = issue_invitations(db.session, [leaver], questionnaire_key=QUESTIONNAIRE,
+                               secret=_secret(),
+                               valid_days=current_app.config["INVITATION_VALID_DAYS"],
+                               today=today())
+    audit.record(db.session, "invitations_created", actor=g.user, target="1 invitation")
+    db.session.commit()
+    if form.email.data:
+        try:
+            send_link(current_app.config, form.email.data, _base_url() + issued[0].path)
+            flash(_("Länken är skickad. Adressen har inte sparats."), "info")
+        except (MailNotConfigured, OSError):
+            flash(_("E-post kunde inte skickas. Skriv ut lappen eller kopiera länken i stället."),
+                  "error")
+    return _handouts(issued, _("Inbjudan är skapad"))
+
+
+@bp.get("/invitations/import")
+@requires("hr_admin")
+def invitation_import():
+    return render_template("hr/invitation_import.html", form=LeaverImportForm(), problems=[])
+
+
+@bp.post("/invitations/import")
+@requires("hr_admin")
+def invitation_import_submit():
+    form = LeaverImportForm()
+    if not form.validate_on_submit():
+        return render_template("hr/invitation_import.html", form=form, problems=[]), 400
+    try:
+        text = form.file.data.read().decode("utf-8-sig")
+        parsed = parse_leavers_csv(db.session, text, today())
+    except UnicodeDecodeError:
+        problems = [_("Filen är inte sparad som UTF-8. Spara den som 'CSV UTF-8' och försök igen.")]
+        return render_template("hr/invitation_import.html", form=form, problems=problems), 400
+    except LeaverImportError as exc:
+        return render_template("hr/invitation_import.html", form=form,
+                               problems=exc.problems), 400
+    issued = issue_invitations(db.session, parsed.leavers, questionnaire_key=QUESTIONNAIRE,
+                               secret=_secret(),
+                               valid_days=current_app.config["INVITATION_VALID_DAYS"],
+                               today=today())
+    audit.record(db.session, "invitations_created", actor=g.user,
+                 target=f"{len(issued)} invitations from file")
+    db.session.commit()
+    if parsed.ignored_columns:
+        flash(_("Kolumnerna %(c)s lästes inte och sparades inte.",
+                c=", ".join(parsed.ignored_columns)), "info")
+    return _handouts(issued, _("%(n)d inbjudningar är skapade", n=len(issued)))
+
+
+@bp.post("/invitations/batch/<batch>/reissue")
+@requires("hr_admin")
+def invitation_reissue(batch: str):
+    issued = reissue_batch(db.session, batch, secret=_secret(),
+                           valid_days=current_app.config["INVITATION_VALID_DAYS"], today=today())
+    audit.record(db.session, "invitations_created", actor=g.user,
+                 target=f"{len(issued)} links reissued")
+    db.session.commit()
+    return _handouts(issued, _("Nya länkar för obesvarade inbjudningar"))
+
+
+@bp.get("/open-links")
+@requires("hr_admin")
+def open_links():
+    form = OpenLinkForm()
+    _fill_choices(form)
+    return render_template("hr/open_links.html", form=form, links=_open_link_rows())
+
+
+def _open_link_rows():
+    return db.session.execute(select(OpenLink, OrgUnit.name).join(OrgUnit)
+                              .order_by(OpenLink.quarter.desc(), OrgUnit.name)).all()
+
+
+@bp.post("/open-links")
+@requires("hr_admin")
+def open_link_create():
+    form = OpenLinkForm()
+    _fill_choices(form)
+    if not form.validate_on_submit():
+        return render_template("hr/open_links.html", form=form, links=_open_link_rows()), 400
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == form.unit_code.data))
+    link = create_open_link(db.session, unit, form.quarter.data, questionnaire_key=QUESTIONNAIRE,
+                            valid_days=current_app.config["INVITATION_VALID_DAYS"] + 90,
+                            today=today())
+    db.session.commit()
+    return open_link_poster(link.id)
+
+
+@bp.get("/open-links/<int:link_id>")
+@requires("hr_admin")
+def open_link_poster(link_id: int):
+    link = db.session.get(OpenLink, link_id) or abort(404)
+    unit = db.session.get(OrgUnit, link.unit_id)
+    url = _base_url() + url_for("respond.open_shared_link", token=link.token)
+    return render_template("hr/poster.html", link=link, unit=unit, url=url,
+                           qr=qr_svg(url, _("QR-kod till enkäten")))

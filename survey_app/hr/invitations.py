@@ -1,0 +1,207 @@
+"""Invitations: from HR's leaver data to one-time links. Dates and names are never kept.
+
+A leaver row is reduced at once to coarse attributes (unit, occupational group, tenure
+band, type of ending, leaving quarter); the exact dates and any other column are
+dropped. The token is returned to the caller once, for the handout, and only its HMAC
+is stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from questionnaires import tenure_band
+from survey_app.crypto import new_token, token_digest
+from survey_app.models import Invitation, OccupationalGroup, OpenLink, OrgUnit
+from survey_app.periods import quarter_of
+
+COLUMN_ALIASES = {
+    "unit_code": ("unit_code", "enhet", "enhetskod"),
+    "occupational_group_code": ("occupational_group_code", "yrkesgrupp", "yrkesgruppskod"),
+    "employment_start": ("employment_start", "anstallningsdatum", "anställningsdatum"),
+    "last_working_day": ("last_working_day", "sista_arbetsdag"),
+    "ending_type": ("ending_type", "avslutsorsak", "typ_av_avslut"),
+}
+ENDING_ALIASES = {
+    "own_resignation": "own_resignation", "egen uppsägning": "own_resignation",
+    "retirement": "retirement", "pension": "retirement",
+    "fixed_term_ended": "fixed_term_ended", "visstid upphört": "fixed_term_ended",
+    "provanställning upphört": "fixed_term_ended", "visstid": "fixed_term_ended",
+    "other": "other", "annat": "other", "övrigt": "other",
+}
+MAX_ROWS = 5000
+LAST_DAY_WINDOW = (timedelta(days=400), timedelta(days=200))  # back, ahead of today
+
+
+class LeaverImportError(ValueError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Leaver:
+    """What is kept of a leaver: coarse attributes only."""
+
+    unit_code: str
+    occupational_group_code: str | None
+    tenure_band: str
+    ending_type: str
+    quarter: str
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A token to print, shown once. `path` is relative to the public base URL."""
+
+    invitation_id: int
+    token: str
+    unit_name: str
+    quarter: str
+    expires_on: date
+
+    @property
+    def path(self) -> str:
+        return f"/s/{self.token}"
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    leavers: list[Leaver]
+    ignored_columns: list[str]
+
+
+def parse_leavers_csv(db: Session, text: str, today: date) -> ParsedFile:
+    """Read a leaver file; every problem names its line; nothing is half-read."""
+    text = text.lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    mapping = {}
+    for column, aliases in COLUMN_ALIASES.items():
+        found = next((h for h in header if h in aliases), None)
+        if found is None and column != "occupational_group_code":
+            raise LeaverImportError([f"rad 1: kolumnen {column} saknas "
+                                     f"(förväntade {', '.join(COLUMN_ALIASES)})"])
+        mapping[column] = found
+    reader.fieldnames = header
+    ignored = [h for h in header if h not in mapping.values()]
+    units = set(db.scalars(select(OrgUnit.code).where(OrgUnit.kind != "municipality")))
+    groups = set(db.scalars(select(OccupationalGroup.code)))
+    leavers, problems = [], []
+    for record in reader:
+        line = reader.line_num
+        if len(leavers) >= MAX_ROWS:
+            problems.append(f"rad {line}: högst {MAX_ROWS} rader per fil")
+            break
+        row = {column: (record.get(name) or "").strip() if name else ""
+               for column, name in mapping.items()}
+        if not any(row.values()):
+            continue  # an empty line at the end of an export
+        leaver, row_problems = _leaver(row, line, units, groups, today)
+        problems += row_problems
+        if leaver:
+            leavers.append(leaver)
+    if not leavers and not problems:
+        problems.append("filen innehåller inga rader")
+    if problems:
+        raise LeaverImportError(problems)
+    return ParsedFile(leavers, ignored)
+
+
+def _leaver(row: dict, line: int, units: set, groups: set, today: date):
+    problems = []
+    if row["unit_code"] not in units:
+        problems.append(f"rad {line}: okänd enhetskod {row['unit_code']!r}")
+    group = row["occupational_group_code"] or None
+    if group is not None and group not in groups:
+        problems.append(f"rad {line}: okänd yrkesgrupp {group!r}")
+    start, last = _date(row["employment_start"]), _date(row["last_working_day"])
+    if start is None:
+        problems.append(f"rad {line}: anställningsdatum {row['employment_start']!r} är inte ett "
+                        "datum (ÅÅÅÅ-MM-DD)")
+    if last is None:
+        problems.append(f"rad {line}: sista arbetsdag {row['last_working_day']!r} är inte ett "
+                        "datum (ÅÅÅÅ-MM-DD)")
+    if start and last:
+        if start > last:
+            problems.append(f"rad {line}: anställningsdatum ligger efter sista arbetsdag")
+        elif not today - LAST_DAY_WINDOW[0] <= last <= today + LAST_DAY_WINDOW[1]:
+            problems.append(f"rad {line}: sista arbetsdag {last} ligger för långt från i dag")
+    ending = ENDING_ALIASES.get(row["ending_type"].lower())
+    if ending is None:
+        problems.append(f"rad {line}: okänd typ av avslut {row['ending_type']!r} (egen "
+                        "uppsägning, pension, visstid upphört eller annat)")
+    if problems:
+        return None, problems
+    return Leaver(row["unit_code"], group, tenure_band(start, last), ending, quarter_of(last)), []
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def issue_invitations(db: Session, leavers: list[Leaver], *, questionnaire_key: str,
+                      secret: str, valid_days: int, today: date) -> list[IssuedLink]:
+    """Create one invitation per leaver in one batch; the caller commits."""
+    units = {u.code: u for u in db.scalars(
+        select(OrgUnit).where(OrgUnit.code.in_({lv.unit_code for lv in leavers})))}
+    batch = str(uuid.uuid4())
+    expires = today + timedelta(days=valid_days)
+    pairs = []
+    for leaver in leavers:
+        token = new_token()
+        invitation = Invitation(
+            token_digest=token_digest(secret, token), batch=batch,
+            questionnaire_key=questionnaire_key, unit_id=units[leaver.unit_code].id,
+            occupational_group_code=leaver.occupational_group_code,
+            tenure_band=leaver.tenure_band, ending_type=leaver.ending_type,
+            leaving_quarter=leaver.quarter, created_on=today, expires_on=expires)
+        db.add(invitation)
+        pairs.append((invitation, token))
+    db.flush()
+    return [IssuedLink(inv.id, token, units[lv.unit_code].name, inv.leaving_quarter, expires)
+            for (inv, token), lv in zip(pairs, leavers, strict=True)]
+
+
+def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int,
+                  today: date) -> list[IssuedLink]:
+    """New tokens for a batch's unused invitations (the old links stop working)."""
+    rows = db.scalars(select(Invitation).where(Invitation.batch == batch,
+                                               Invitation.used.is_(False))
+                      .order_by(Invitation.id)).all()
+    names = dict(db.execute(select(OrgUnit.id, OrgUnit.name)).all())
+    issued = []
+    for invitation in rows:
+        token = new_token()
+        invitation.token_digest = token_digest(secret, token)
+        invitation.expires_on = today + timedelta(days=valid_days)
+        issued.append(IssuedLink(invitation.id, token, names[invitation.unit_id],
+                                 invitation.leaving_quarter, invitation.expires_on))
+    return issued
+
+
+def create_open_link(db: Session, unit: OrgUnit, quarter: str, *, questionnaire_key: str,
+                     valid_days: int, today: date) -> OpenLink:
+    """One shared link per unit and quarter; asking again returns the same link."""
+    existing = db.scalar(select(OpenLink).where(OpenLink.unit_id == unit.id,
+                                                OpenLink.quarter == quarter,
+                                                OpenLink.active.is_(True)))
+    if existing is not None:
+        return existing
+    link = OpenLink(token=new_token(), questionnaire_key=questionnaire_key, unit_id=unit.id,
+                    quarter=quarter, expires_on=today + timedelta(days=valid_days))
+    db.add(link)
+    db.flush()
+    return link
