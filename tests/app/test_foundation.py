@@ -114,3 +114,24 @@ def test_english_on_request(client):
     page = client.get("/auth/login?lang=en").get_data(as_text=True)
     assert 'lang="en"' in page and "Sign in" in page
     assert 'lang="en"' in client.get("/auth/login").get_data(as_text=True)  # remembered
+
+
+def test_demo_history_has_two_closed_years_with_the_early_leaver_pattern(runner, db):
+    from survey_app.models import Invitation, Response, today
+    from survey_app.periods import quarter_of
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    rows = db.execute(select(Response.tenure_band, Response.answers, Response.quarter)).all()
+    quarters = {q for _, _, q in rows}
+    assert len(quarters) == 8 and max(quarters) < quarter_of(today())
+    early = [a for band, a, _ in rows if band in ("lt_6m", "6_12m", "1_2y")]
+    later = [a for band, a, _ in rows if band not in ("lt_6m", "6_12m", "1_2y")]
+
+    def share(group, reason):
+        return sum(reason in a["reasons"] for a in group) / len(group)
+
+    assert share(early, "introduction") > 2 * share(later, "introduction")
+    assert share(later, "pay") > share(early, "pay")
+    assert share(later, "retirement") > share(early, "retirement") == 0
+    invited = db.scalar(select(func.count()).select_from(Invitation))
+    assert 0.5 < len(rows) / invited < 0.75  # a realistic response rate
