@@ -23,6 +23,8 @@ db_cli = AppGroup("db", help="Database schema (Alembic).")
 users_cli = AppGroup("users", help="Staff accounts and roles.")
 org_cli = AppGroup("org", help="The organisation tree.")
 demo_cli = AppGroup("demo", help="Demo data for Exempel kommun.")
+survey_cli = AppGroup("survey", help="Exit-survey upkeep.")
+keys_cli = AppGroup("keys", help="Encryption keys for free text at rest.")
 
 
 @db_cli.command("upgrade")
@@ -170,8 +172,48 @@ def demo_load(size: int, seed: int) -> None:
     click.echo(report)
 
 
+@survey_cli.command("housekeep")
+def survey_housekeep() -> None:
+    """Delete expired drafts; on PostgreSQL also rewrite the survey tables (run nightly)."""
+    from survey_app.housekeeping import housekeep, vacuum_survey_tables
+    from survey_app.models import today
+
+    session = db.new_session()
+    try:
+        purged = housekeep(session, today())
+        session.commit()
+    finally:
+        session.close()
+    vacuumed = vacuum_survey_tables(db.engine)
+    click.echo(f"deleted {purged} expired drafts" + ("; vacuumed" if vacuumed else ""))
+
+
+@keys_cli.command("generate")
+@click.option("--version", "version", default=1, show_default=True)
+def keys_generate(version: int) -> None:
+    """Print a new key entry for ENCRYPTION_KEYS."""
+    from survey_app.crypto import generate_key_spec
+
+    click.echo(generate_key_spec(version))
+
+
+@keys_cli.command("reseal")
+def keys_reseal() -> None:
+    """Re-encrypt everything under the newest key (after adding one to ENCRYPTION_KEYS)."""
+    from survey_app.housekeeping import reseal_all
+
+    session = db.new_session()
+    try:
+        changed = reseal_all(session, current_app.extensions["keyring"])
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"re-sealed {changed} values with key "
+               f"{current_app.extensions['keyring'].current}")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (db_cli, users_cli, org_cli, demo_cli):
+    for group in (db_cli, users_cli, org_cli, demo_cli, survey_cli, keys_cli):
         app.cli.add_command(group)
 
 
