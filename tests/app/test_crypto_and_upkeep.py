@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from survey_app.crypto import CannotOpen, Keyring, KeyConfigError, generate_key_spec
+from survey_app.crypto import CannotOpen, KeyConfigError, Keyring, generate_key_spec
 from survey_app.models import Draft, Response
 from survey_app.respond.submission import open_texts
 from tests.app.survey_helpers import STEP_ANSWERS, answer_all, invite, post_step
