@@ -138,3 +138,67 @@ def test_open_link_poster_per_unit_and_quarter(client, auth, make_user, org, db)
     assert db.scalar(select(func.count()).select_from(OpenLink)) == 1  # same link reused
     token = re.search(r"/s/o/([A-Za-z0-9_-]+)", again).group(1)
     assert client.get(f"/s/o/{token}").status_code == 302
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP and keeps what would have been sent."""
+
+    sent: list = []
+
+    def __init__(self, host, port, timeout):
+        self.host = host
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, message):
+        FakeSMTP.sent.append(message)
+
+
+def test_link_by_email_is_sent_once_and_the_address_is_not_kept(app, client, auth, make_user,
+                                                               org, db, monkeypatch):
+    monkeypatch.setattr("survey_app.mail.smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    app.config.update(SMTP_HOST="smtp.example.se", SMTP_FROM="hr@exempel.se")
+    signed_in_admin(client, auth, make_user)
+    page = client.get("/hr/invitations/new").get_data(as_text=True)
+    assert 'name="email"' in page
+    quarter = re.search(r'<option value="(\d{4}Q\d)"', page).group(1)
+    response = client.post("/hr/invitations/new", data={
+        "csrf_token": csrf_from(page), "unit_code": "VO01", "occupational_group_code": "USK",
+        "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": quarter,
+        "email": "anna.andersson@privat.se"})
+    assert "Länken är skickad" in response.get_data(as_text=True)
+    [message] = FakeSMTP.sent
+    assert message["To"] == "anna.andersson@privat.se"
+    token = re.search(r"/s/([A-Za-z0-9_-]{20,})", message.get_content()).group(1)
+    assert client.get(f"/s/{token}").status_code == 302
+    from sqlalchemy import text
+
+    for table in ("invitations", "audit_events", "drafts", "responses"):
+        for row in db.execute(text(f"SELECT * FROM {table}")):
+            assert "anna" not in " ".join(str(v).lower() for v in row)
+
+
+def test_bad_email_address_is_an_error_and_nothing_is_created(app, client, auth, make_user,
+                                                             org, db):
+    app.config.update(SMTP_HOST="smtp.example.se", SMTP_FROM="hr@exempel.se")
+    signed_in_admin(client, auth, make_user)
+    page = client.get("/hr/invitations/new").get_data(as_text=True)
+    quarter = re.search(r'<option value="(\d{4}Q\d)"', page).group(1)
+    response = client.post("/hr/invitations/new", data={
+        "csrf_token": csrf_from(page), "unit_code": "VO01", "occupational_group_code": "USK",
+        "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": quarter,
+        "email": "inte en adress"})
+    assert response.status_code == 400
+    assert "Skriv en giltig e-postadress." in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Invitation)) == 0
