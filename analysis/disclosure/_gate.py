@@ -93,9 +93,32 @@ class Release:
         raise ValueError(f"no table named {name!r} in this release")
 
 
+def _implied_rows(layout: Layout, state: SuppressionState) -> np.ndarray:
+    """Published groups that add no equation: a total whose parts are all shown, or a repeat.
+
+    Leaving them out does not change what can be derived, but keeps the audit small.
+    """
+    child, parent = layout.line_child, layout.line_parent
+    hidden_parts = np.bincount(parent[~state.shown[child]], minlength=layout.n_groups)
+    has_parts = np.bincount(parent, minlength=layout.n_groups) > 0
+    implied = has_parts & (hidden_parts == 0)
+    # Exact repeats of the same set of cells (an administration total in two tables).
+    lengths = np.diff(layout.indptr)
+    candidates = np.flatnonzero(state.shown & ~implied)
+    first_cell = layout.cells[layout.indptr[candidates]]
+    seen: dict[tuple[int, int, int], int] = {}
+    for g, length, cell in zip(candidates.tolist(), lengths[candidates].tolist(),
+                               first_cell.tolist(), strict=True):
+        key = (length, cell, int(layout.count[g]))
+        other = seen.setdefault(key, g)
+        if other != g and np.array_equal(layout.members(g), layout.members(other)):
+            implied[g] = True
+    return implied
+
+
 def _hide_recoverable(layout: Layout, state: SuppressionState, k: int, settled: set) -> int:
     """Rule 8: hide the smallest published figure in each combination that reveals a cell."""
-    published = np.flatnonzero(state.shown)
+    published = np.flatnonzero(state.shown & ~_implied_rows(layout, state))
     targets = np.flatnonzero(~state.shown & (layout.count >= 1) & (layout.count < k))
     targets = np.array([t for t in targets.tolist() if t not in settled], dtype=np.int64)
     if len(targets) == 0:

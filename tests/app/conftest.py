@@ -34,6 +34,22 @@ def app(database_url):
 
 
 @pytest.fixture
+def make_app(database_url):
+    """Factory for extra apps (other settings, a 'redeploy'); their pools are closed after."""
+    made = []
+
+    def make(overrides: dict | None = None):
+        settings = {"TESTING": True, "DATABASE_URL": database_url,
+                    "SECRET_KEY": "test-secret-" + "x" * 32, **(overrides or {})}
+        made.append(create_app(settings))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        extra.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

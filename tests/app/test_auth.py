@@ -169,10 +169,8 @@ def test_session_cookie_flags(client, auth, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_https_cookie_uses_host_prefix_and_secure(database_url):
-    from survey_app import create_app
-
-    app = create_app({"DATABASE_URL": database_url, "HTTPS": True, "TESTING": True})
+def test_https_cookie_uses_host_prefix_and_secure(make_app):
+    app = make_app({"HTTPS": True})
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/auth/login", base_url="https://localhost")

@@ -41,10 +41,10 @@ def test_min_respondents_never_below_three(database_url):
         create_app({"DATABASE_URL": database_url, "MIN_RESPONDENTS": 2})
 
 
-def test_settings_come_from_the_environment(monkeypatch, database_url):
+def test_settings_come_from_the_environment(monkeypatch, make_app):
     monkeypatch.setenv("MIN_RESPONDENTS", "7")
     monkeypatch.setenv("DEFAULT_LOCALE", "en")
-    app = create_app({"DATABASE_URL": database_url})
+    app = make_app()
     assert app.config["MIN_RESPONDENTS"] == 7 and app.config["DEFAULT_LOCALE"] == "en"
     assert app.config["DEBUG"] is False
     assert app.config["MAX_CONTENT_LENGTH"] > 0
@@ -53,6 +53,7 @@ def test_settings_come_from_the_environment(monkeypatch, database_url):
 def test_default_database_is_sqlite_in_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app()
+    app.extensions["database"].engine.dispose()
     assert app.config["DATABASE_URL"].startswith("sqlite:///")
     assert app.config["DATABASE_URL"].endswith("instance/avgang.sqlite3")
 

@@ -66,24 +66,18 @@ def _retire_v1_and_add_v2(directory: Path, remove_v1: bool = False) -> None:
                       encoding="utf-8")
 
 
-def _app_with(directory: Path, database_url: str):
-    return create_app({"TESTING": True, "DATABASE_URL": database_url,
-                       "SECRET_KEY": "test-secret-" + "x" * 32,
-                       "QUESTIONNAIRE_DIR": str(directory)})
-
-
 @pytest.mark.parametrize("remove_v1, stored_version", [(False, 1), (True, 2)])
-def test_version_retired_while_answering(app, db, org, tmp_path, database_url,
+def test_version_retired_while_answering(app, db, org, tmp_path, make_app,
                                          remove_v1, stored_version):
     directory = copy_of_shipped(tmp_path)
-    before = _app_with(directory, database_url)
+    before = make_app({"QUESTIONNAIRE_DIR": str(directory)})
     [token] = invite(before)
     client = before.test_client()
     client.get(f"/s/{token}")
     post_step(client, 1, STEP_ANSWERS[0])
 
     _retire_v1_and_add_v2(directory, remove_v1=remove_v1)
-    after = _app_with(directory, database_url)  # a deploy while the leaver was answering
+    after = make_app({"QUESTIONNAIRE_DIR": str(directory)})  # a deploy meanwhile
     resumed = after.test_client()
     resumed.set_cookie("session", client.get_cookie("session").value)
     step2 = resumed.get("/s/step/2").get_data(as_text=True)
