@@ -49,6 +49,7 @@ def init_i18n(app: Flask) -> None:
     compile_catalogues(SOURCE_DIR, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(fill_placeholders, "fill")
 
     @app.context_processor
     def inject_locale() -> dict:
@@ -64,3 +65,8 @@ def lang_url(code: str) -> str:
     args = request.args.to_dict()
     args["lang"] = code
     return request.path + "?" + urlencode(sorted(args.items()))
+
+
+def fill_placeholders(text: str) -> str:
+    """Put the app's settings into questionnaire texts ({min_respondents})."""
+    return text.replace("{min_respondents}", str(current_app.config["MIN_RESPONDENTS"]))

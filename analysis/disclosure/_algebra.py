@@ -9,6 +9,7 @@ which is how the audit can say which published figures reveal a hidden one.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from math import gcd
@@ -20,7 +21,7 @@ Vector = dict[int, int]
 
 def _combine(a: int, left: Vector, b: int, right: Vector) -> Vector:
     """``a * left - b * right`` without zero entries."""
-    out = {key: a * value for key, value in left.items()}
+    out = dict(left) if a == 1 else {key: a * value for key, value in left.items()}
     for key, value in right.items():
         new = out.get(key, 0) - b * value
         if new:
@@ -31,12 +32,15 @@ def _combine(a: int, left: Vector, b: int, right: Vector) -> Vector:
 
 
 def _normalise(vec: Vector, tag: Vector, alpha: int) -> tuple[Vector, Vector, int]:
-    g = 0
+    g = alpha
     for value in vec.values():
         g = gcd(g, value)
+        if g == 1:
+            return vec, tag, alpha
     for value in tag.values():
         g = gcd(g, value)
-    g = gcd(g, alpha)
+        if g == 1:
+            return vec, tag, alpha
     if g > 1:
         vec = {k: v // g for k, v in vec.items()}
         tag = {k: v // g for k, v in tag.items()}
@@ -53,17 +57,24 @@ class Basis:
     def reduce(self, vec: Vector, tag: Vector, alpha: int) -> tuple[Vector, Vector, int]:
         """Reduce ``vec`` by the pivots; the relation ``vec = alpha*t + sum(tag*rows)`` is kept."""
         pivots = self.pivots
-        while vec:
-            common = [c for c in vec if c in pivots]
-            if not common:
-                break
-            p = min(common)
+        # A pivot row holds only columns after its pivot, so pivots are met in rising order.
+        todo = [c for c in vec if c in pivots]
+        heapq.heapify(todo)
+        while todo:
+            p = heapq.heappop(todo)
+            b = vec.get(p)
+            if not b:
+                continue
             prow, ptag = pivots[p]
-            a, b = prow[p], vec[p]
+            a = prow[p]
+            for c in prow:
+                if c != p and c in pivots and c not in vec:
+                    heapq.heappush(todo, c)
             vec = _combine(a, vec, b, prow)
             tag = _combine(a, tag, b, ptag)
-            alpha *= a
-            vec, tag, alpha = _normalise(vec, tag, alpha)
+            if a != 1:
+                alpha *= a
+                vec, tag, alpha = _normalise(vec, tag, alpha)
         return vec, tag, alpha
 
     def add(self, row_id: int, columns: Iterable[int]) -> None:

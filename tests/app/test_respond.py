@@ -249,3 +249,12 @@ def test_step_without_session_explains_what_to_do(client):
     response = client.get("/s/step/1")
     assert response.status_code == 400
     assert "Öppna din länk igen" in response.get_data(as_text=True)
+
+
+def test_intro_states_the_configured_minimum(app, client, org):
+    app.config["MIN_RESPONDENTS"] = 7
+    [token] = invite(app)
+    client.get(f"/s/{token}")
+    body = client.get("/s/").get_data(as_text=True)
+    assert "minst 7 personer" in body and "{min_respondents}" not in body
+    assert "färre än 7 har svarat" in body
