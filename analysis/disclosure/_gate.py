@@ -33,14 +33,6 @@ from ._tenure import merge_candidates
 
 __all__ = ["GatedTable", "Release", "gate_release", "gate_table"]
 
-_REASON = {
-    "min_respondents": "below_minimum",
-    "period_lock": "period_open",
-    "secondary": "protects_other",
-    "complement": "protects_other",
-    "linear_audit": "protects_other",
-    "earlier_release": "protects_other",
-}
 _AUDIT_COLUMNS = ["table", "row", "action", "rule", "protects_table", "protects_row", "detail"]
 
 
@@ -93,6 +85,12 @@ class Release:
         raise ValueError(f"no table named {name!r} in this release")
 
 
+def _first_of_set(layout: Layout) -> np.ndarray:
+    first = np.zeros(layout.n_groups, dtype=bool)
+    first[layout.set_groups[layout.set_indptr[:-1]]] = True
+    return first
+
+
 def _implied_rows(layout: Layout, state: SuppressionState) -> np.ndarray:
     """Published groups that add no equation: a total whose parts are all shown, or a repeat.
 
@@ -102,25 +100,19 @@ def _implied_rows(layout: Layout, state: SuppressionState) -> np.ndarray:
     hidden_parts = np.bincount(parent[~state.shown[child]], minlength=layout.n_groups)
     has_parts = np.bincount(parent, minlength=layout.n_groups) > 0
     implied = has_parts & (hidden_parts == 0)
-    # Exact repeats of the same set of cells (an administration total in two tables).
-    lengths = np.diff(layout.indptr)
-    candidates = np.flatnonzero(state.shown & ~implied)
-    first_cell = layout.cells[layout.indptr[candidates]]
-    seen: dict[tuple[int, int, int], int] = {}
-    for g, length, cell in zip(candidates.tolist(), lengths[candidates].tolist(),
-                               first_cell.tolist(), strict=True):
-        key = (length, cell, int(layout.count[g]))
-        other = seen.setdefault(key, g)
-        if other != g and np.array_equal(layout.members(g), layout.members(other)):
-            implied[g] = True
-    return implied
+    # Of the groups holding exactly the same cells, one equation is enough.
+    return implied | ~_first_of_set(layout)
 
 
-def _hide_recoverable(layout: Layout, state: SuppressionState, k: int, settled: set) -> int:
-    """Rule 8: hide the smallest published figure in each combination that reveals a cell."""
+def _hide_recoverable(layout: Layout, state: SuppressionState, k: int, done: np.ndarray) -> int:
+    """Rule 8: hide the smallest published figure in each combination that reveals a cell.
+
+    Rules only ever hide, so the published equations only shrink: a hidden cell found safe
+    once stays safe, and ``done`` marks it so that later rounds skip it.
+    """
     published = np.flatnonzero(state.shown & ~_implied_rows(layout, state))
-    targets = np.flatnonzero(~state.shown & (layout.count >= 1) & (layout.count < k))
-    targets = np.array([t for t in targets.tolist() if t not in settled], dtype=np.int64)
+    targets = np.flatnonzero(~state.shown & (layout.count >= 1) & (layout.count < k)
+                             & _first_of_set(layout) & ~done)
     if len(targets) == 0:
         return 0
     found = recover_sparse(
@@ -128,30 +120,32 @@ def _hide_recoverable(layout: Layout, state: SuppressionState, k: int, settled: 
         *subset_csr(layout.indptr, layout.cells, published),
         *subset_csr(layout.indptr, layout.cells, targets),
     )
+    done[targets] = True
     chosen: dict[int, int] = {}
     for t, combination in found:
+        target = int(targets[t])
         rows = [int(published[r]) for r in combination]
-        free = [g for g in rows if not state.fixed[g]]
+        free = [g for g in rows if not state.locked_group[g]]
         if not free:
-            target = int(targets[t])
-            settled.add(target)
             state.leaks[("linear_audit", target, tuple(rows))] = ()
             continue
+        done[target] = False
         smallest = min(free, key=lambda g: (layout.count[g], g))
-        chosen.setdefault(smallest, int(targets[t]))
+        chosen.setdefault(smallest, target)
     if not chosen:
         return 0
     gids = np.fromiter(chosen, dtype=np.int64)
-    return state.hide(gids, "linear_audit", protects=np.fromiter(chosen.values(), np.int64))
+    return state.hide(layout, gids, "linear_audit",
+                      protects=np.fromiter(chosen.values(), np.int64))
 
 
 def _apply_rules(layout: Layout, state: SuppressionState, k: int) -> None:
     hide_below_minimum(layout, state, k)
-    settled: set = set()
+    done = np.zeros(layout.n_groups, dtype=bool)
     while True:
         if hide_small_remainders(layout, state, k) + hide_small_complements(layout, state, k):
             continue
-        if _hide_recoverable(layout, state, k, settled) == 0:
+        if _hide_recoverable(layout, state, k, done) == 0:
             return
 
 
@@ -174,6 +168,8 @@ def _choose_scheme(universe, open_cell, request, hierarchy, k) -> str | None:
         visible = int(layout.count[state.shown & layout.interior].sum())
         if visible > best_visible:
             best, best_visible = scheme, visible
+        if not (layout.interior & ~state.shown).any():
+            break  # everything is visible: merging further cannot show more
     return best
 
 
@@ -182,17 +178,16 @@ def _fix_earlier(layout: Layout, state: SuppressionState, earlier: Sequence[Gate
         lo = layout.table_start[t]
         keys = layout.keys[t]
         dims = list(table.request.dims)
-        published = table._frame.loc[table._frame["shown"], dims].astype(str)
-        flag = keys[dims].astype(str).merge(
-            published.assign(_pub=True), on=dims, how="left"
-        )["_pub"].fillna(False).to_numpy(dtype=bool)
+        published = table._frame.loc[table._frame["shown"], dims].astype(str).drop_duplicates()
+        merged = keys[dims].astype(str).merge(published, on=dims, how="left", indicator=True)
+        flag = (merged["_merge"] == "both").to_numpy(dtype=bool)
         gids = lo + np.arange(len(keys))
         state.shown[gids] = flag
         state.rule[gids[~flag]] = RULES.index("earlier_release")
         state.fixed[gids] = True
 
 
-def _table_output(layout, state, t, request, scheme, requested_index) -> GatedTable:
+def _table_output(layout, state, t, request, scheme, requested_index, k) -> GatedTable:
     lo = int(layout.table_start[t])
     keys = layout.keys[t]
     gids = lo + np.arange(len(keys))
@@ -203,7 +198,13 @@ def _table_output(layout, state, t, request, scheme, requested_index) -> GatedTa
     frame["count"] = counts
     frame["shown"] = shown
     rules = np.asarray(RULES, dtype=object)[state.rule[gids]]
-    frame["reason"] = [None if s else _REASON[r] for s, r in zip(shown, rules, strict=True)]
+    # The published reason says only what the rule means: under k, or kept back for others.
+    small = layout.count[gids] < k
+    frame["reason"] = [
+        None if s else ("period_open" if r == "period_lock" else
+                        "below_minimum" if m else "protects_other")
+        for s, r, m in zip(shown, rules, small, strict=True)
+    ]
     frame["is_total"] = ~layout.interior[gids]
     hidden = np.flatnonzero(~shown)
     protects = state.protects[gids[hidden]]
@@ -264,10 +265,11 @@ def gate_release(
     layout = build_layout(universe, open_cell, every, schemes, hierarchy)
     state = SuppressionState.start(layout.n_groups)
     _fix_earlier(layout, state, earlier)
+    state.lock_published(layout)
     _apply_rules(layout, state, k)
     n_old = len(earlier)
     tables = tuple(
-        _table_output(layout, state, n_old + i, r, schemes[n_old + i], i)
+        _table_output(layout, state, n_old + i, r, schemes[n_old + i], i, k)
         for i, r in enumerate(requests)
     )
     return Release(tables, config, today, tuple(state.leaks))

@@ -80,6 +80,9 @@ class Layout:
     line_parent: np.ndarray
     keys: tuple[pd.DataFrame, ...]
     table_start: np.ndarray
+    set_id: np.ndarray
+    set_indptr: np.ndarray
+    set_groups: np.ndarray
 
     @property
     def n_groups(self) -> int:
@@ -201,6 +204,10 @@ def _assemble(
     count = np.bincount(gid, weights=cell_count[cell], minlength=n_groups)
     is_open = np.bincount(gid, weights=open_cell[cell], minlength=n_groups) > 0
     by_cell = np.argsort(cell, kind="stable")
+    set_id = _same_set_ids(indptr, cell, n_groups)
+    set_order = np.argsort(set_id, kind="stable")
+    set_indptr = np.zeros(int(set_id.max()) + 2 if n_groups else 1, dtype=np.int64)
+    np.cumsum(np.bincount(set_id, minlength=len(set_indptr) - 1), out=set_indptr[1:])
     cell_indptr = np.zeros(len(cell_count) + 1, dtype=np.int64)
     np.cumsum(np.bincount(cell, minlength=len(cell_count)), out=cell_indptr[1:])
     return Layout(
@@ -218,4 +225,34 @@ def _assemble(
         line_parent=_cat(line_parent, np.int64),
         keys=tuple(keys),
         table_start=np.asarray(starts, dtype=np.int64),
+        set_id=set_id,
+        set_indptr=set_indptr,
+        set_groups=set_order,
     )
+
+
+def _same_set_ids(indptr: np.ndarray, cells: np.ndarray, n_groups: int) -> np.ndarray:
+    """One id per distinct set of cells, so that a repeated group (an administration total
+    in two tables) is shown or hidden as one. Hash first, then check exactly."""
+    if n_groups == 0:
+        return np.zeros(0, dtype=np.int64)
+    weights = np.random.default_rng(7).integers(1, 2**62, size=int(cells.max()) + 1 if len(cells)
+                                                 else 1, dtype=np.int64).astype(np.uint64)
+    lengths = np.diff(indptr)
+    sums = np.zeros(n_groups, dtype=np.uint64)
+    nonempty = lengths > 0
+    sums[nonempty] = np.add.reduceat(weights[cells], indptr[:-1][nonempty])
+    first = cells[np.minimum(indptr[:-1], len(cells) - 1)]
+    order = np.lexsort((np.arange(n_groups), first, sums, lengths))
+    keys = np.stack([lengths[order], sums[order].astype(np.int64), first[order]])
+    new = np.r_[True, (keys[:, 1:] != keys[:, :-1]).any(axis=0)]
+    set_id = np.empty(n_groups, dtype=np.int64)
+    set_id[order] = np.cumsum(new) - 1
+    # Exact check: every group must hold the same cells as the first group of its id.
+    leader = order[new][set_id[order][new]]
+    lead_of = leader[set_id]
+    for g in np.flatnonzero(lead_of != np.arange(n_groups)).tolist():
+        lead = lead_of[g]
+        if not np.array_equal(cells[indptr[g]:indptr[g + 1]], cells[indptr[lead]:indptr[lead + 1]]):
+            set_id[g] = int(set_id.max()) + 1  # pragma: no cover - 64-bit hash collision
+    return set_id

@@ -42,6 +42,8 @@ class SuppressionState:
     fixed: np.ndarray
     rule: np.ndarray
     protects: np.ndarray
+    locked_group: np.ndarray
+    locked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     leaks: dict = field(default_factory=dict)
 
     @classmethod
@@ -52,24 +54,48 @@ class SuppressionState:
             fixed=np.zeros(n_groups, dtype=bool),
             rule=np.zeros(n_groups, dtype=np.int8),
             protects=np.full(n_groups, -1, dtype=np.int64),
+            locked_group=np.zeros(n_groups, dtype=bool),
         )
 
-    def hide(self, gids: np.ndarray, rule: str, protects: np.ndarray | None = None) -> int:
-        """Hide the shown, non-fixed ``gids``; returns how many changed."""
+    def lock_published(self, layout: Layout) -> None:
+        """Mark every group whose set of cells an earlier release published as unhideable."""
+        n_sets = int(layout.set_id.max()) + 1 if layout.n_groups else 0
+        self.locked = np.zeros(n_sets, bool)
+        self.locked[layout.set_id[self.fixed & self.shown]] = True
+        # What an earlier release kept hidden stays hidden wherever the same cells reappear.
+        withheld = np.zeros(n_sets, bool)
+        withheld[layout.set_id[self.fixed & ~self.shown]] = True
+        again = ~self.fixed & withheld[layout.set_id] & ~self.locked[layout.set_id]
+        self.shown[again] = False
+        self.rule[again] = RULE["earlier_release"]
+        self.locked_group = self.fixed | self.locked[layout.set_id]
+
+    def hide(self, layout: Layout, gids, rule: str, protects=None) -> int:
+        """Hide ``gids`` and every group with the same cells; returns how many sets changed.
+
+        Groups an earlier release published (or that repeat one) are left as they are.
+        """
         gids = np.asarray(gids, dtype=np.int64)
-        keep = self.shown[gids] & ~self.fixed[gids]
-        gids = gids[keep]
-        self.shown[gids] = False
-        self.rule[gids] = RULE[rule]
+        protects = None if protects is None else np.asarray(protects, dtype=np.int64)
+        keep = self.shown[gids] & ~self.locked_group[gids]
+        sets, first = np.unique(layout.set_id[gids[keep]], return_index=True)
+        if len(sets) == 0:
+            return 0
+        starts, ends = layout.set_indptr[sets], layout.set_indptr[sets + 1]
+        lengths = ends - starts
+        offsets = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
+        members = layout.set_groups[np.arange(int(lengths.sum())) + offsets]
+        self.shown[members] = False
+        self.rule[members] = RULE[rule]
         if protects is not None:
-            self.protects[gids] = np.asarray(protects, dtype=np.int64)[keep]
-        return len(np.unique(gids))
+            self.protects[members] = np.repeat(protects[keep][first], lengths)
+        return len(sets)
 
 
 def hide_below_minimum(layout: Layout, state: SuppressionState, k: int) -> int:
     """Rule 1 and 4: hide groups with fewer than ``k`` responses or in an open period."""
-    changed = state.hide(np.flatnonzero(layout.is_open), "period_lock")
-    return changed + state.hide(np.flatnonzero(layout.count < k), "min_respondents")
+    changed = state.hide(layout, np.flatnonzero(layout.is_open), "period_lock")
+    return changed + state.hide(layout, np.flatnonzero(layout.count < k), "min_respondents")
 
 
 def hide_small_remainders(layout: Layout, state: SuppressionState, k: int) -> int:
@@ -85,7 +111,7 @@ def hide_small_remainders(layout: Layout, state: SuppressionState, k: int) -> in
                                 minlength=layout.n_groups)
         remainder = layout.count - np.rint(shown_sum).astype(np.int64)
         bad = state.shown & (remainder > 0) & (remainder < k)
-        pick = bad[parent] & visible & ~state.fixed[child]
+        pick = bad[parent] & visible & ~state.locked_group[child]
         if not pick.any():
             return total
         # Smallest shown part first (ties: lowest id) in each offending line.
@@ -93,7 +119,7 @@ def hide_small_remainders(layout: Layout, state: SuppressionState, k: int) -> in
         order = np.lexsort((c, layout.count[c], p))
         c, p = c[order], p[order]
         first = np.r_[True, p[1:] != p[:-1]]
-        changed = state.hide(c[first], "secondary", protects=p[first])
+        changed = state.hide(layout, c[first], "secondary", protects=p[first])
         if changed == 0:
             return total
         total += changed
@@ -117,14 +143,15 @@ def hide_small_complements(layout: Layout, state: SuppressionState, k: int) -> i
         if np.isin(layout.members(ga), layout.members(gb), assume_unique=True).all():
             hidden_a.append(ga)
             hidden_b.append(gb)
-    changed = 0
+    small, big = [], []
     for ga, gb in zip(hidden_a, hidden_b, strict=True):
-        if not (state.shown[ga] and state.shown[gb]):
-            continue
-        if not state.fixed[ga]:
-            changed += state.hide(np.array([ga]), "complement", protects=np.array([gb]))
-        elif not state.fixed[gb]:
-            changed += state.hide(np.array([gb]), "complement", protects=np.array([ga]))
+        if not state.locked_group[ga]:
+            small.append(ga)
+            big.append(gb)
+        elif not state.locked_group[gb]:
+            small.append(gb)
+            big.append(ga)
         else:
             state.leaks[("complement", ga, gb)] = ()
-    return changed
+    return state.hide(layout, np.array(small, dtype=np.int64), "complement",
+                      protects=np.array(big, dtype=np.int64))
