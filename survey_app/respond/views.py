@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import wraps
 
 from flask import (
     Blueprint,
@@ -115,31 +116,35 @@ def open_shared_link(token: str):
     return _begin(respondent)
 
 
+def respondent_page(view):
+    """Run the view only for a respondent whose link still works; else say what to do."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        respondent = _current()
+        if respondent is None:
+            return render_template("respond/no_session.html"), 400
+        try:
+            still_valid(db.session, respondent, today())
+        except LinkProblem as problem:
+            return _link_problem(problem)
+        progress = load_progress(db.session, _keyring(), catalogue(), respondent)
+        return view(respondent, progress, *args, **kwargs)
+
+    return wrapped
+
+
 @bp.get("/")
-def start():
-    respondent = _current()
-    if respondent is None:
-        return render_template("respond/no_session.html"), 400
-    try:
-        still_valid(db.session, respondent, today())
-    except LinkProblem as problem:
-        return _link_problem(problem)
-    progress = load_progress(db.session, _keyring(), catalogue(), respondent)
+@respondent_page
+def start(respondent: Respondent, progress: Progress):
     return render_template("respond/start.html", questionnaire=progress.questionnaire,
                            resume=progress.first_open_step(respondent.mode) if progress.answers
                            else None, min_respondents=current_app.config["MIN_RESPONDENTS"])
 
 
 @bp.get("/step/<int:number>")
-def step(number: int):
-    respondent = _current()
-    if respondent is None:
-        return render_template("respond/no_session.html"), 400
-    try:
-        still_valid(db.session, respondent, today())
-    except LinkProblem as problem:
-        return _link_problem(problem)
-    progress = load_progress(db.session, _keyring(), catalogue(), respondent)
+@respondent_page
+def step(respondent: Respondent, progress: Progress, number: int):
     return _render_step(respondent, progress, number)
 
 
