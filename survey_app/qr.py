@@ -9,5 +9,6 @@ from markupsafe import Markup
 def qr_svg(url: str, label: str) -> Markup:
     """An accessible inline SVG QR code for `url`."""
     code = segno.make(url, error="m", micro=False)
-    svg = code.svg_inline(scale=4, border=4, title=label, svgclass="qr", lineclass="qrline")
+    # No fixed size: a viewBox lets the stylesheet scale the code for screen and print.
+    svg = code.svg_inline(border=4, title=label, svgclass="qr", lineclass="qrline", omitsize=True)
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704  segno output is trusted
