@@ -16,7 +16,8 @@ Gate one table of counts (or raw rows, one per response)::
                        where={"period": "2024Q3"}, today=date(2024, 10, 2))
     table.frame          # dims, count (<NA> if hidden), shown, reason, is_total
     table.shown_rows()   # the only rows statistics may be computed from
-    table.audit          # what was merged or hidden, and by which rule
+    table.audit          # what was merged or hidden, and by which rule (operators only)
+    reason_label("suppressed")   # 'färre än 5 svar, eller dolt för att skydda en liten grupp'
 
 Gate everything a role can see at once (the safe way for dashboards and
 exports), including what earlier releases already published::

@@ -19,16 +19,17 @@ __all__ = ["Basis", "echelon_basis", "express"]
 Vector = dict[int, int]
 
 
-def _combine(a: int, left: Vector, b: int, right: Vector) -> Vector:
-    """``a * left - b * right`` without zero entries."""
-    out = dict(left) if a == 1 else {key: a * value for key, value in left.items()}
+def _subtract_into(out: Vector, a: int, b: int, right: Vector) -> None:
+    """``out = a * out - b * right`` in place (``out`` is owned by the caller)."""
+    if a != 1:
+        for key in out:
+            out[key] *= a
     for key, value in right.items():
         new = out.get(key, 0) - b * value
         if new:
             out[key] = new
         else:
             out.pop(key, None)
-    return out
 
 
 def _normalise(vec: Vector, tag: Vector, alpha: int) -> tuple[Vector, Vector, int]:
@@ -55,7 +56,10 @@ class Basis:
         self.pivots: dict[int, tuple[Vector, Vector]] = {}
 
     def reduce(self, vec: Vector, tag: Vector, alpha: int) -> tuple[Vector, Vector, int]:
-        """Reduce ``vec`` by the pivots; the relation ``vec = alpha*t + sum(tag*rows)`` is kept."""
+        """Reduce ``vec`` by the pivots; the relation ``vec = alpha*t + sum(tag*rows)`` is kept.
+
+        ``vec`` and ``tag`` are updated in place and returned (pass fresh dicts).
+        """
         pivots = self.pivots
         # A pivot row holds only columns after its pivot, so pivots are met in rising order.
         todo = [c for c in vec if c in pivots]
@@ -70,8 +74,8 @@ class Basis:
             for c in prow:
                 if c != p and c in pivots and c not in vec:
                     heapq.heappush(todo, c)
-            vec = _combine(a, vec, b, prow)
-            tag = _combine(a, tag, b, ptag)
+            _subtract_into(vec, a, b, prow)
+            _subtract_into(tag, a, b, ptag)
             if a != 1:
                 alpha *= a
                 vec, tag, alpha = _normalise(vec, tag, alpha)

@@ -34,7 +34,7 @@ from ._algebra import echelon_basis, express
 
 __all__ = ["Recovery", "find_recoverable", "recover_sparse", "subset_csr"]
 
-_SEEDS = np.random.default_rng(20240601).integers(1, 2**63, size=(1, 1), dtype=np.int64)
+_SEED = 20240601
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,11 @@ def _twin_classes(n_cells, rows, cells):
         return cls, 0
     starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
     owners = cells[starts]
-    weights = (np.uint64(_SEEDS[0, 0]) * (rows.astype(np.uint64) + np.uint64(1))) ^ np.uint64(
-        0x9E3779B97F4A7C15
-    )
-    weights *= np.uint64(0xBF58476D1CE4E5B9)
-    key = np.add.reduceat(weights, starts) + degree[owners].astype(np.uint64) * np.uint64(
-        0x94D049BB133111EB
-    )
+    # Independent random 64-bit weights per equation: sums of them collide only by chance.
+    table = np.random.default_rng(_SEED).integers(0, 2**63, size=int(rows.max()) + 1,
+                                                  dtype=np.int64).astype(np.uint64)
+    key = np.add.reduceat(table[rows] * np.uint64(2) + np.uint64(1), starts)
+    key += degree[owners].astype(np.uint64) * np.uint64(0x94D049BB133111EB)
     by_key = np.argsort(key, kind="stable")
     new = np.r_[True, key[by_key][1:] != key[by_key][:-1]]
     cls[owners[by_key]] = np.cumsum(new) - 1
@@ -145,26 +143,27 @@ def recover_sparse(n_cells, p_ptr, p_cells, t_ptr, t_cells) -> list[tuple[int, d
     candidates = np.flatnonzero(~bad)
     if len(candidates) == 0:
         return []
-    # Number columns by how few equations hold them, so elimination pivots on them first
-    # (a Markowitz-like order that keeps fill-in low).
-    edges = np.unique(p_row[entry] * max(n_cls, 1) + cls[p_cells[entry]])
-    e_row, e_cls = edges // max(n_cls, 1), edges % max(n_cls, 1)
-    col_degree = np.bincount(e_cls, minlength=n_cls)
-    rank = np.empty(n_cls, dtype=np.int64)
-    rank[np.lexsort((np.arange(n_cls), col_degree))] = np.arange(n_cls)
-    e_cls, pair_cls = rank[e_cls], rank[pair_cls]
+    # Blocks: connected parts of the equations over the classes (row - class edges).
     n_pub = len(p_ptr) - 1
-    graph = coo_matrix(
-        (np.ones(len(edges)), (e_row, n_pub + e_cls)), shape=(n_pub + n_cls, n_pub + n_cls)
-    )
+    row_of, cls_of = p_row[entry], cls[p_cells[entry]]
+    graph = coo_matrix((np.ones(len(row_of), dtype=np.int8), (row_of, n_pub + cls_of)),
+                       shape=(n_pub + n_cls, n_pub + n_cls))
     _, label = connected_components(graph, directed=False)
     # Only the blocks that hold a candidate's columns need solving.
     wanted = ~bad[pair_row]
     pair_row, pair_cls = pair_row[wanted], pair_cls[wanted]
     touched = np.zeros(int(label.max()) + 1, dtype=bool)
     touched[label[n_pub + pair_cls]] = True
-    keep = touched[label[e_row]]
-    e_row, e_cls = e_row[keep], e_cls[keep]
+    keep = touched[label[row_of]]
+    edges = np.unique(row_of[keep] * max(n_cls, 1) + cls_of[keep])
+    e_row, e_cls = edges // max(n_cls, 1), edges % max(n_cls, 1)
+    # Number columns by how few equations hold them, so elimination pivots on them first
+    # (a Markowitz-like order that keeps fill-in low).
+    col_degree = np.bincount(e_cls, minlength=n_cls)
+    rank = np.empty(n_cls, dtype=np.int64)
+    rank[np.lexsort((np.arange(n_cls), col_degree))] = np.arange(n_cls)
+    label = np.r_[label[:n_pub], label[n_pub:][np.argsort(rank)]]
+    e_cls, pair_cls = rank[e_cls], rank[pair_cls]
     block_rows: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
     if len(e_row):
         cuts = np.flatnonzero(np.diff(e_row)) + 1

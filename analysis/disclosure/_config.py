@@ -58,6 +58,7 @@ class GateConfig:
     min_comment_writers: int = 3
     mask_words: tuple[str, ...] = field(default=())
     sameness_band: float = 0.10
+    distinct_reasons: bool = False
 
     def __post_init__(self) -> None:
         for name in ("min_respondents", "min_comment_group", "min_comment_writers"):
@@ -90,6 +91,10 @@ class GateConfig:
 
 
 _LABELS: dict[str, dict[str, str]] = {
+    "suppressed": {
+        "sv": "färre än {k} svar, eller dolt för att skydda en liten grupp",
+        "en": "fewer than {k} responses, or hidden to protect a small group",
+    },
     "below_minimum": {"sv": "färre än {k} svar", "en": "fewer than {k} responses"},
     "protects_other": {
         "sv": "dolt så att andra små grupper inte kan räknas fram",
@@ -114,6 +119,8 @@ def reason_label(reason: str, config: GateConfig | None = None, lang: str = "sv"
     --------
     >>> reason_label("below_minimum")
     'färre än 5 svar'
+    >>> reason_label("suppressed", lang="en")
+    'fewer than 5 responses, or hidden to protect a small group'
     >>> reason_label("below_minimum", GateConfig(min_respondents=7), lang="en")
     'fewer than 7 responses'
     """

@@ -17,9 +17,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ._audit import recover_sparse, subset_csr
 from ._config import DEFAULT_HIERARCHY, GateConfig
 from ._layout import Layout, build_layout, build_universe
+from ._leak_repair import hide_recoverable
+from ._merging import choose_schemes
 from ._periods import Period
 from ._requests import TableRequest
 from ._rules import (
@@ -29,16 +30,18 @@ from ._rules import (
     hide_small_complements,
     hide_small_remainders,
 )
-from ._tenure import merge_candidates
 
 __all__ = ["GatedTable", "Release", "gate_release", "gate_table"]
 
 _AUDIT_COLUMNS = ["table", "row", "action", "rule", "protects_table", "protects_row", "detail"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GatedTable:
-    """A table after the gate: hidden cells have no count, only a reason."""
+    """A table after the gate: hidden cells have no count, only a reason.
+
+    Equality is identity: two gated tables are the same only if they are one object.
+    """
 
     request: TableRequest
     tenure_scheme: str | None
@@ -60,14 +63,14 @@ class GatedTable:
         return self._frame[self._frame["shown"]].reset_index(drop=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Release:
     """Every table a role may see for a release, gated together."""
 
     tables: tuple[GatedTable, ...]
     config: GateConfig
     today: date | None
-    leaks: tuple[tuple, ...] = ()
+    leaks: tuple[str, ...] = ()
 
     @property
     def audit(self) -> pd.DataFrame:
@@ -85,92 +88,14 @@ class Release:
         raise ValueError(f"no table named {name!r} in this release")
 
 
-def _first_of_set(layout: Layout) -> np.ndarray:
-    first = np.zeros(layout.n_groups, dtype=bool)
-    first[layout.set_groups[layout.set_indptr[:-1]]] = True
-    return first
-
-
-def _implied_rows(layout: Layout, state: SuppressionState) -> np.ndarray:
-    """Published groups that add no equation: a total whose parts are all shown, or a repeat.
-
-    Leaving them out does not change what can be derived, but keeps the audit small.
-    """
-    child, parent = layout.line_child, layout.line_parent
-    hidden_parts = np.bincount(parent[~state.shown[child]], minlength=layout.n_groups)
-    has_parts = np.bincount(parent, minlength=layout.n_groups) > 0
-    implied = has_parts & (hidden_parts == 0)
-    # Of the groups holding exactly the same cells, one equation is enough.
-    return implied | ~_first_of_set(layout)
-
-
-def _hide_recoverable(layout: Layout, state: SuppressionState, k: int, done: np.ndarray) -> int:
-    """Rule 8: hide the smallest published figure in each combination that reveals a cell.
-
-    Rules only ever hide, so the published equations only shrink: a hidden cell found safe
-    once stays safe, and ``done`` marks it so that later rounds skip it.
-    """
-    published = np.flatnonzero(state.shown & ~_implied_rows(layout, state))
-    targets = np.flatnonzero(~state.shown & (layout.count >= 1) & (layout.count < k)
-                             & _first_of_set(layout) & ~done)
-    if len(targets) == 0:
-        return 0
-    found = recover_sparse(
-        layout.n_cells,
-        *subset_csr(layout.indptr, layout.cells, published),
-        *subset_csr(layout.indptr, layout.cells, targets),
-    )
-    done[targets] = True
-    chosen: dict[int, int] = {}
-    for t, combination in found:
-        target = int(targets[t])
-        rows = [int(published[r]) for r in combination]
-        free = [g for g in rows if not state.locked_group[g]]
-        if not free:
-            state.leaks[("linear_audit", target, tuple(rows))] = ()
-            continue
-        done[target] = False
-        smallest = min(free, key=lambda g: (layout.count[g], g))
-        chosen.setdefault(smallest, target)
-    if not chosen:
-        return 0
-    gids = np.fromiter(chosen, dtype=np.int64)
-    return state.hide(layout, gids, "linear_audit",
-                      protects=np.fromiter(chosen.values(), np.int64))
-
-
 def _apply_rules(layout: Layout, state: SuppressionState, k: int) -> None:
     hide_below_minimum(layout, state, k)
     done = np.zeros(layout.n_groups, dtype=bool)
     while True:
         if hide_small_remainders(layout, state, k) + hide_small_complements(layout, state, k):
             continue
-        if _hide_recoverable(layout, state, k, done) == 0:
+        if hide_recoverable(layout, state, k, done) == 0:
             return
-
-
-def _choose_scheme(universe, open_cell, request, hierarchy, k) -> str | None:
-    if "tenure_band" not in request.dims:
-        return None
-    candidates = merge_candidates(request.tenure, request.allow_merge)
-    if len(candidates) == 1:
-        return candidates[0]
-    # Only the cells inside the table's filter matter for the table on its own.
-    mask = np.ones(len(universe), dtype=bool)
-    for dim, values in request.where:
-        mask &= universe[dim].isin(values).to_numpy()
-    universe, open_cell = universe[mask].reset_index(drop=True), open_cell[mask]
-    best, best_visible = candidates[0], -1
-    for scheme in candidates:
-        layout = build_layout(universe, open_cell, [request], [scheme], hierarchy)
-        state = SuppressionState.start(layout.n_groups)
-        _apply_rules(layout, state, k)
-        visible = int(layout.count[state.shown & layout.interior].sum())
-        if visible > best_visible:
-            best, best_visible = scheme, visible
-        if not (layout.interior & ~state.shown).any():
-            break  # everything is visible: merging further cannot show more
-    return best
 
 
 def _fix_earlier(layout: Layout, state: SuppressionState, earlier: Sequence[GatedTable]) -> None:
@@ -182,12 +107,20 @@ def _fix_earlier(layout: Layout, state: SuppressionState, earlier: Sequence[Gate
         merged = keys[dims].astype(str).merge(published, on=dims, how="left", indicator=True)
         flag = (merged["_merge"] == "both").to_numpy(dtype=bool)
         gids = lo + np.arange(len(keys))
+        was = merged.merge(table._frame.astype({d: str for d in dims}), on=dims, how="left")
+        old_count = was["count"].to_numpy(dtype=float, na_value=np.nan)
+        changed = flag & (old_count != layout.count[gids])
+        for g in gids[changed].tolist():
+            state.leaks[("changed", g)] = ()
         state.shown[gids] = flag
         state.rule[gids[~flag]] = RULES.index("earlier_release")
         state.fixed[gids] = True
 
 
-def _table_output(layout, state, t, request, scheme, requested_index, k) -> GatedTable:
+def _table_output(layout, state, t, request, scheme, n_old, config) -> GatedTable:
+    """The published frame and audit of layout table ``t`` (request ``t - n_old``)."""
+    requested_index = t - n_old
+    k, distinct = config.min_respondents, config.distinct_reasons
     lo = int(layout.table_start[t])
     keys = layout.keys[t]
     gids = lo + np.arange(len(keys))
@@ -198,18 +131,26 @@ def _table_output(layout, state, t, request, scheme, requested_index, k) -> Gate
     frame["count"] = counts
     frame["shown"] = shown
     rules = np.asarray(RULES, dtype=object)[state.rule[gids]]
-    # The published reason says only what the rule means: under k, or kept back for others.
+    # By default every suppressed cell reads the same: telling "under k" from "hidden to
+    # protect others" would give bounds (1..k-1 versus k or more) that can pin a cell.
     small = layout.count[gids] < k
     frame["reason"] = [
-        None if s else ("period_open" if r == "period_lock" else
-                        "below_minimum" if m else "protects_other")
+        None if s else "period_open" if r == "period_lock" else
+        ("below_minimum" if m else "protects_other") if distinct else "suppressed"
         for s, r, m in zip(shown, rules, small, strict=True)
     ]
     frame["is_total"] = ~layout.interior[gids]
     hidden = np.flatnonzero(~shown)
     protects = state.protects[gids[hidden]]
-    prot_table = np.where(protects >= 0, layout.table[np.maximum(protects, 0)], -1)
-    prot_row = np.where(protects >= 0, protects - layout.table_start[np.maximum(prot_table, 0)], -1)
+    # Table numbers count this release's requests; an earlier release's table is negative.
+    prot_layout = np.where(protects >= 0, layout.table[np.maximum(protects, 0)], -1)
+    prot_row = np.where(protects >= 0, protects - layout.table_start[np.maximum(prot_layout, 0)],
+                        -1)
+    none = protects < 0
+    prot_table = pd.array(prot_layout - n_old, dtype="Int64")
+    prot_table[none] = pd.NA
+    prot_row = pd.array(prot_row, dtype="Int64")
+    prot_row[none] = pd.NA
     audit = pd.DataFrame({
         "table": requested_index,
         "row": hidden,
@@ -222,10 +163,31 @@ def _table_output(layout, state, t, request, scheme, requested_index, k) -> Gate
     if scheme is not None and scheme != request.tenure:
         merge = pd.DataFrame([{
             "table": requested_index, "row": -1, "action": "merged", "rule": "tenure_merge",
-            "protects_table": -1, "protects_row": -1, "detail": f"{request.tenure} -> {scheme}",
+            "protects_table": pd.NA, "protects_row": pd.NA,
+            "detail": f"{request.tenure} -> {scheme}",
         }])
-        audit = pd.concat([merge, audit], ignore_index=True)
+        merge = merge.astype({"protects_table": "Int64", "protects_row": "Int64"})
+        audit = pd.concat([merge, audit], ignore_index=True) if len(audit) else merge
     return GatedTable(request, scheme, frame, audit[_AUDIT_COLUMNS])
+
+
+def _describe_leak(layout: Layout, requests: Sequence[TableRequest], leak: tuple) -> str:
+    """A readable line for a disclosure that only earlier releases' figures make possible."""
+
+    def cell(gid: int) -> str:
+        t = int(layout.table[gid])
+        row = layout.keys[t].iloc[gid - int(layout.table_start[t])]
+        key = ", ".join(f"{d}={v}" for d, v in row.items())
+        return f"{requests[t].name or f'table {t}'} [{key}]"
+
+    rule, first, *rest = leak
+    if rule == "changed":
+        return f"changed: {cell(first)} has changed since an earlier release published it"
+    if rule == "line":
+        return f"line: {cell(first)} minus its published parts is a small group"
+    if rule == "complement":
+        return f"complement: {cell(first)} inside {cell(rest[0])}, both already published"
+    return f"linear_audit: {cell(first)} follows from figures already published"
 
 
 def gate_release(
@@ -259,9 +221,9 @@ def gate_release(
     dims = list(dict.fromkeys(d for r in every for d in r.used_dims))
     universe, open_cell = build_universe(data, dims, today=today, periods=periods)
     k = config.min_respondents
-    schemes = [t.tenure_scheme for t in earlier] + [
-        _choose_scheme(universe, open_cell, r, hierarchy, k) for r in requests
-    ]
+    schemes = [t.tenure_scheme for t in earlier] + choose_schemes(
+        universe, open_cell, requests, hierarchy, k
+    )
     layout = build_layout(universe, open_cell, every, schemes, hierarchy)
     state = SuppressionState.start(layout.n_groups)
     _fix_earlier(layout, state, earlier)
@@ -269,10 +231,11 @@ def gate_release(
     _apply_rules(layout, state, k)
     n_old = len(earlier)
     tables = tuple(
-        _table_output(layout, state, n_old + i, r, schemes[n_old + i], i, k)
+        _table_output(layout, state, n_old + i, r, schemes[n_old + i], n_old, config)
         for i, r in enumerate(requests)
     )
-    return Release(tables, config, today, tuple(state.leaks))
+    leaks = tuple(_describe_leak(layout, every, leak) for leak in state.leaks)
+    return Release(tables, config, today, leaks)
 
 
 def gate_table(
@@ -294,7 +257,7 @@ def gate_table(
     --------
     >>> counts = pd.DataFrame({"unit": ["a", "b", "c"], "count": [9, 7, 2]})
     >>> gate_table(counts, ["unit"]).frame[["unit", "count", "reason"]].values.tolist()
-    [['a', 9, None], ['b', <NA>, 'protects_other'], ['c', <NA>, 'below_minimum'], ['*', 18, None]]
+    [['a', 9, None], ['b', <NA>, 'suppressed'], ['c', <NA>, 'suppressed'], ['*', 18, None]]
     """
     request = TableRequest(tuple(dims), where=where, totals=totals, tenure=tenure,
                            allow_merge=allow_merge)

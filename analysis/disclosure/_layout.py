@@ -16,8 +16,10 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 
 from ._config import ALL
+from ._partitions import partition_families, partition_lines
 from ._periods import Period, period_is_closed, resolve_period
 from ._requests import TableRequest
 from ._tenure import tenure_map
@@ -46,20 +48,43 @@ def build_universe(
         counts = counts.astype(np.int64)
     else:
         counts = pd.Series(1, index=data.index, dtype=np.int64)
-    frame = data[cols]
-    if frame.isna().any().any():
-        raise ValueError(f"missing values in {cols!r}")
-    frame = frame.astype(str).assign(count=counts.to_numpy())
-    universe = frame.groupby(cols, sort=True, observed=True, as_index=False)["count"].sum()
+    codes, labels = [], []
+    for col in cols:
+        col_codes, uniques = pd.factorize(data[col], sort=True)
+        if (col_codes < 0).any():
+            raise ValueError(f"missing values in {col!r}")
+        codes.append(col_codes)
+        labels.append(np.asarray([str(u) for u in uniques], dtype=object))
+    key = _combined_key(len(data), codes, [len(lab) for lab in labels])
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    total = np.bincount(inverse, weights=counts.to_numpy(), minlength=len(first))
+    universe = pd.DataFrame({
+        col: col_labels[col_codes[first]]
+        for col, col_codes, col_labels in zip(cols, codes, labels, strict=True)
+    })
+    universe["count"] = np.rint(total).astype(np.int64)
     universe = universe[universe["count"] > 0].reset_index(drop=True)
     open_cell = np.zeros(len(universe), dtype=bool)
     if "period" in cols:
         if today is None:
             raise ValueError("today is required when the data has a period column")
-        labels = universe["period"].unique()
-        closed = {lab: period_is_closed(resolve_period(lab, periods), today) for lab in labels}
+        closed = {lab: period_is_closed(resolve_period(lab, periods), today)
+                  for lab in universe["period"].unique()}
         open_cell = ~universe["period"].map(closed).to_numpy(dtype=bool)
     return universe, open_cell
+
+
+def _combined_key(n: int, codes: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray:
+    """One int64 per row that sorts like the tuple of ``codes`` (mixed radix)."""
+    key, radix = np.zeros(n, dtype=np.int64), 1
+    for col_codes, size in zip(codes, sizes, strict=True):
+        if radix * (size + 1) >= 2**62:
+            # Re-number densely (order kept) before the key could overflow.
+            uniq, key = np.unique(key, return_inverse=True)
+            key, radix = key.astype(np.int64), len(uniq)
+        key = key * (size + 1) + col_codes
+        radix *= size + 1
+    return key
 
 
 @dataclass(frozen=True)
@@ -78,6 +103,8 @@ class Layout:
     cell_groups: np.ndarray
     line_child: np.ndarray
     line_parent: np.ndarray
+    line_id: np.ndarray
+    line_owner: np.ndarray
     keys: tuple[pd.DataFrame, ...]
     table_start: np.ndarray
     set_id: np.ndarray
@@ -124,13 +151,17 @@ def build_layout(
     tables, interiors, keys, starts = [], [], [], []
     line_child: list[np.ndarray] = []
     line_parent: list[np.ndarray] = []
+    table_shapes: list[dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]]] = []
     codes_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     offset = 0
     for t, (request, scheme) in enumerate(zip(requests, schemes, strict=True)):
         starts.append(offset)
         mask = np.ones(len(universe), dtype=bool)
         for dim, values in request.where:
-            mask &= universe[dim].isin(values).to_numpy()
+            if dim not in codes_of:
+                codes_of[dim] = pd.factorize(universe[dim], sort=True)
+            dim_codes, dim_labels = codes_of[dim]
+            mask &= np.isin(dim_codes, np.flatnonzero(pd.Index(dim_labels).isin(values)))
         rows = np.flatnonzero(mask)
         codes, labels = {}, {}
         for dim in request.dims:
@@ -145,21 +176,19 @@ def build_layout(
                 dim_codes, dim_labels = new_codes[dim_codes], new_labels
             codes[dim], labels[dim] = dim_codes[rows], np.asarray(dim_labels, dtype=object)
         shape_gid: dict[tuple[str, ...], np.ndarray] = {}
+        shapes_here: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        table_shapes.append(shapes_here)
         frames = []
         for kept in _shapes(request, hierarchy):
-            key, radix = np.zeros(len(rows), dtype=np.int64), 1
-            for dim in kept:
-                if radix * (len(labels[dim]) + 1) >= 2**62:
-                    # Re-number densely (order kept) before the mixed-radix key could overflow.
-                    uniq, key = np.unique(key, return_inverse=True)
-                    key, radix = key.astype(np.int64), len(uniq)
-                key = key * (len(labels[dim]) + 1) + codes[dim]
-                radix *= len(labels[dim]) + 1
+            key = _combined_key(len(rows), [codes[d] for d in kept],
+                                [len(labels[d]) for d in kept])
             _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
             gids = offset + inverse.astype(np.int64)
             shape_gid[kept] = gids
-            entry_gid.append(gids)
-            entry_cell.append(rows)
+            shapes_here[kept] = (rows, gids)
+            by_group = np.argsort(gids, kind="stable")  # cells stay ascending in each group
+            entry_gid.append(gids[by_group])
+            entry_cell.append(rows[by_group])
             frame = pd.DataFrame({
                 dim: labels[dim][codes[dim][first]] if dim in kept else np.full(len(first), ALL)
                 for dim in request.dims
@@ -180,6 +209,12 @@ def build_layout(
             if frames
             else pd.DataFrame(columns=list(request.dims))
         )
+    families = partition_families(
+        requests, schemes, lambda dim: frozenset(str(v) for v in universe[dim].unique())
+    )
+    for child, parent in partition_lines(len(universe), families, table_shapes):
+        line_child.append(child)
+        line_parent.append(parent)
     return _assemble(
         cell_count, open_cell, entry_gid, entry_cell, tables, interiors, keys, starts,
         line_child, line_parent, offset,
@@ -196,33 +231,42 @@ def _assemble(
 ) -> Layout:
     gid = _cat(entry_gid, np.int64)
     cell = _cat(entry_cell, np.int64)
-    # Cells are ascending within each shape, so a stable sort by group keeps them sorted.
-    order = np.argsort(gid, kind="stable")
-    gid, cell = gid[order], cell[order]
+    n_cells = len(cell_count)
+    # Entries arrive grouped by group id, shape after shape, with cells ascending.
     indptr = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(gid, minlength=n_groups), out=indptr[1:])
-    count = np.bincount(gid, weights=cell_count[cell], minlength=n_groups)
-    is_open = np.bincount(gid, weights=open_cell[cell], minlength=n_groups) > 0
-    by_cell = np.argsort(cell, kind="stable")
+    heads = indptr[:-1]
+    count = np.add.reduceat(cell_count[cell], heads) if n_groups else np.zeros(0, np.int64)
+    is_open = (np.logical_or.reduceat(open_cell[cell], heads) if n_groups
+               else np.zeros(0, dtype=bool))
+    # The transpose (groups of each cell) by scipy's counting sort.
+    by_cell = csr_matrix((np.ones(len(cell), dtype=np.int8), cell, indptr),
+                         shape=(n_groups, n_cells)).tocsc()
+    # A line is one parent in one family (one block of pairs): a 2-D total has two lines.
+    parents = _cat(line_parent, np.int64)
+    block = np.repeat(np.arange(len(line_parent)), [len(p) for p in line_parent])
+    uniq, line_id = np.unique(block * max(n_groups, 1) + parents, return_inverse=True)
+    line_id = line_id.astype(np.int64)
+    line_owner = uniq % max(n_groups, 1)
     set_id = _same_set_ids(indptr, cell, n_groups)
     set_order = np.argsort(set_id, kind="stable")
     set_indptr = np.zeros(int(set_id.max()) + 2 if n_groups else 1, dtype=np.int64)
     np.cumsum(np.bincount(set_id, minlength=len(set_indptr) - 1), out=set_indptr[1:])
-    cell_indptr = np.zeros(len(cell_count) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cell, minlength=len(cell_count)), out=cell_indptr[1:])
     return Layout(
         n_cells=len(cell_count),
         cell_count=cell_count,
         table=_cat(tables, np.int64),
         interior=_cat(interiors, bool),
-        count=np.rint(count).astype(np.int64),
+        count=np.asarray(count, dtype=np.int64),
         is_open=is_open,
         indptr=indptr,
         cells=cell,
-        cell_indptr=cell_indptr,
-        cell_groups=gid[by_cell],
+        cell_indptr=by_cell.indptr.astype(np.int64),
+        cell_groups=by_cell.indices.astype(np.int64),
         line_child=_cat(line_child, np.int64),
-        line_parent=_cat(line_parent, np.int64),
+        line_parent=parents,
+        line_id=line_id,
+        line_owner=line_owner,
         keys=tuple(keys),
         table_start=np.asarray(starts, dtype=np.int64),
         set_id=set_id,

@@ -73,11 +73,12 @@ class SuppressionState:
     def hide(self, layout: Layout, gids, rule: str, protects=None) -> int:
         """Hide ``gids`` and every group with the same cells; returns how many sets changed.
 
-        Groups an earlier release published (or that repeat one) are left as they are.
+        Groups of earlier releases are never changed: what is out stays out. (Rules that
+        hide to protect others skip groups repeating a published one: that would not help.)
         """
         gids = np.asarray(gids, dtype=np.int64)
         protects = None if protects is None else np.asarray(protects, dtype=np.int64)
-        keep = self.shown[gids] & ~self.locked_group[gids]
+        keep = self.shown[gids] & ~self.fixed[gids]
         sets, first = np.unique(layout.set_id[gids[keep]], return_index=True)
         if len(sets) == 0:
             return 0
@@ -85,10 +86,13 @@ class SuppressionState:
         lengths = ends - starts
         offsets = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
         members = layout.set_groups[np.arange(int(lengths.sum())) + offsets]
+        own = np.repeat(protects[keep][first], lengths) if protects is not None else None
+        movable = self.shown[members] & ~self.fixed[members]
+        members = members[movable]
         self.shown[members] = False
         self.rule[members] = RULE[rule]
-        if protects is not None:
-            self.protects[members] = np.repeat(protects[keep][first], lengths)
+        if own is not None:
+            self.protects[members] = own[movable]
         return len(sets)
 
 
@@ -103,30 +107,50 @@ def hide_small_remainders(layout: Layout, state: SuppressionState, k: int) -> in
 
     Repeats until every shown total's hidden remainder is 0 or at least k.
     """
-    child, parent = layout.line_child, layout.line_parent
+    child, line, owner = layout.line_child, layout.line_id, layout.line_owner
     total = 0
     while True:
         visible = state.shown[child]
-        shown_sum = np.bincount(parent[visible], weights=layout.count[child[visible]],
-                                minlength=layout.n_groups)
-        remainder = layout.count - np.rint(shown_sum).astype(np.int64)
-        bad = state.shown & (remainder > 0) & (remainder < k)
-        pick = bad[parent] & visible & ~state.locked_group[child]
+        shown_sum = np.bincount(line[visible], weights=layout.count[child[visible]],
+                                minlength=len(owner))
+        remainder = layout.count[owner] - np.rint(shown_sum).astype(np.int64)
+        bad = state.shown[owner] & (remainder > 0) & (remainder < k)
+        pick = bad[line] & visible & ~state.locked_group[child]
+        # A line whose shown parts all repeat earlier releases: the total gives way instead.
+        stuck = bad.copy()
+        stuck[line[pick]] = False
+        stuck_owner = owner[stuck]
+        movable = stuck_owner[~state.locked_group[stuck_owner]]
+        for g in stuck_owner[state.locked_group[stuck_owner]].tolist():
+            state.leaks[("line", g)] = ()
+        if len(movable):
+            total += state.hide(layout, movable, "secondary", protects=movable)
         if not pick.any():
             return total
         # Smallest shown part first (ties: lowest id) in each offending line.
-        c, p = child[pick], parent[pick]
-        order = np.lexsort((c, layout.count[c], p))
-        c, p = c[order], p[order]
-        first = np.r_[True, p[1:] != p[:-1]]
-        changed = state.hide(layout, c[first], "secondary", protects=p[first])
+        c, ln = child[pick], line[pick]
+        order = np.lexsort((c, layout.count[c], ln))
+        c, ln = c[order], ln[order]
+        first = np.r_[True, ln[1:] != ln[:-1]]
+        changed = state.hide(layout, c[first], "secondary", protects=owner[ln[first]])
         if changed == 0:
             return total
         total += changed
 
 
+def _contains(big: np.ndarray, small: np.ndarray) -> bool:
+    """Whether sorted ``big`` holds every element of sorted ``small``."""
+    if len(small) > len(big):
+        return False
+    at = np.searchsorted(big, small)
+    return bool((at < len(big)).all() and (big[np.minimum(at, len(big) - 1)] == small).all())
+
+
 def hide_small_complements(layout: Layout, state: SuppressionState, k: int) -> int:
-    """Rule 2: for shown groups A inside shown B with 0 < B - A < k, hide A (B if A is fixed)."""
+    """Rule 2: for shown groups A inside shown B with 0 < B - A < k, hide A.
+
+    If A repeats a figure of an earlier release, B is hidden instead.
+    """
     a = np.flatnonzero(state.shown)
     if len(a) == 0:
         return 0
@@ -140,7 +164,7 @@ def hide_small_complements(layout: Layout, state: SuppressionState, k: int) -> i
     near = state.shown[b] & (gap > 0) & (gap < k)
     hidden_a, hidden_b = [], []
     for ga, gb in zip(a_rep[near].tolist(), b[near].tolist(), strict=True):
-        if np.isin(layout.members(ga), layout.members(gb), assume_unique=True).all():
+        if _contains(layout.members(gb), layout.members(ga)):
             hidden_a.append(ga)
             hidden_b.append(gb)
     small, big = [], []

@@ -54,7 +54,9 @@ def format_share(
         raise ValueError(f"part must lie between 0 and whole ({whole}), got {part}")
     if lang not in ("sv", "en"):
         raise ValueError(f"lang must be 'sv' or 'en', got {lang!r}")
-    if not shown or whole < config.min_respondents:
+    if not shown:
+        return reason_label("suppressed", config, lang)
+    if whole < config.min_respondents:
         return reason_label("below_minimum", config, lang)
     band = max(1, math.floor(config.sameness_band * whole))
     if whole - part <= band:

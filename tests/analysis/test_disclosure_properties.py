@@ -73,7 +73,7 @@ def test_shown_cells_respect_minimum_and_hidden_ones_have_reasons(data, k):
     assert (frame.loc[frame["shown"], "count"] >= k).all()
     hidden = frame[~frame["shown"]]
     assert hidden["count"].isna().all()
-    assert hidden["reason"].isin(["below_minimum", "protects_other"]).all()
+    assert (hidden["reason"] == "suppressed").all()
     assert frame.loc[frame["shown"], "reason"].isna().all()
 
 
@@ -111,3 +111,36 @@ def test_release_passes_its_own_audit_and_is_stable(data):
     for name in ("grid", "groups"):
         pd.testing.assert_frame_equal(first.table(name).frame, again.table(name).frame)
     assert first.leaks == ()
+
+
+def line_remainders(frame: pd.DataFrame, data: pd.DataFrame, dims: list[str]):
+    """Every shown total's true count minus its shown parts, line by line."""
+    truth = {}
+    for _, row in frame.iterrows():
+        mask = pd.Series(True, index=data.index)
+        for d in dims:
+            if row[d] != "*":
+                mask &= data[d] == row[d]
+        truth[tuple(row[d] for d in dims)] = int(data.loc[mask, "count"].sum())
+    out = []
+    for _, row in frame[frame["is_total"] & frame["shown"]].iterrows():
+        for d in dims:
+            if row[d] != "*":
+                continue
+            parts = frame[(frame[d] != "*")]
+            for other in dims:
+                if other != d:
+                    parts = parts[parts[other] == row[other]]
+            shown_sum = int(parts.loc[parts["shown"], "count"].sum())
+            out.append(truth[tuple(row[x] for x in dims)] - shown_sum)
+    return out
+
+
+@PROFILE
+@given(two_way(low=0, high=9), st.integers(min_value=3, max_value=6))
+def test_every_line_of_a_two_way_table_hides_zero_or_at_least_k(data, k):
+    config = GateConfig(min_respondents=k, min_comment_group=10)
+    dims = ["unit", "occupational_group"]
+    frame = gate_table(data, dims, config).frame
+    for remainder in line_remainders(frame, data, dims):
+        assert remainder == 0 or remainder >= k

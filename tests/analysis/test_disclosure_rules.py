@@ -66,8 +66,11 @@ def test_reason_labels_follow_the_setting():
 # --- rule 1: minimum count ---------------------------------------------------------------
 
 
+DISTINCT = GateConfig(distinct_reasons=True)
+
+
 def test_group_below_minimum_is_hidden_with_a_reason_not_a_zero():
-    table = gate_table(counts(a=12, b=9, c=4, d=6), ["unit"])
+    table = gate_table(counts(a=12, b=9, c=4, d=6), ["unit"], DISTINCT)
     frame = table.frame
     c = frame[frame["unit"] == "c"].iloc[0]
     assert not c["shown"]
@@ -100,7 +103,7 @@ def test_group_inside_a_shown_group_needs_a_complement_of_zero_or_at_least_k():
     # Unit a is 10 of its administration's 13: the other 3 would be the difference.
     data = pd.DataFrame({"administration": ["A", "A", "A", "B"], "unit": ["a", "b", "c", "d"],
                          "count": [10, 2, 1, 20]})
-    table = gate_table(data, ["administration", "unit"])
+    table = gate_table(data, ["administration", "unit"], DISTINCT)
     frame = table.frame.set_index("unit")
     assert not frame.loc["a", "shown"]
     assert frame.loc["a", "reason"] == "protects_other"
@@ -132,10 +135,19 @@ def test_complement_across_tables_quarter_inside_year():
 
 
 def test_one_hidden_cell_in_a_line_takes_the_smallest_other_with_it():
-    assert by_unit(gate_table(counts(a=30, b=9, c=7, d=2), ["unit"])) == {
+    assert by_unit(gate_table(counts(a=30, b=9, c=7, d=2), ["unit"], DISTINCT)) == {
         "a": (True, None), "b": (True, None), "c": (False, "protects_other"),
         "d": (False, "below_minimum"), ALL: (True, None),
     }
+
+
+def test_every_suppressed_cell_reads_the_same_by_default():
+    # x=1 (under k) and y=5 (hidden for x) with a total of 6: if the labels told them apart,
+    # x would be pinned to 1 by y >= 5. The default label does not tell them apart.
+    frame = gate_table(counts(a=20, x=1, y=5), ["unit"]).frame.set_index("unit")
+    assert not frame.loc["x", "shown"] and not frame.loc["y", "shown"]
+    assert frame.loc["x", "reason"] == frame.loc["y", "reason"] == "suppressed"
+    assert reason_label("suppressed").startswith("färre än 5 svar")
 
 
 def test_hidden_cells_of_a_line_add_up_to_zero_or_at_least_k():
@@ -145,7 +157,7 @@ def test_hidden_cells_of_a_line_add_up_to_zero_or_at_least_k():
 
 
 def test_tables_without_totals_need_no_secondary_suppression():
-    table = gate_table(counts(a=30, b=9, d=2), ["unit"], totals=False)
+    table = gate_table(counts(a=30, b=9, d=2), ["unit"], DISTINCT, totals=False)
     assert by_unit(table) == {"a": (True, None), "b": (True, None),
                               "d": (False, "below_minimum")}
 
@@ -253,7 +265,9 @@ def test_sameness_is_worded_not_printed(part, whole, lang, expected):
 
 
 def test_share_of_a_hidden_group_shows_the_reason():
-    assert format_share(5, 20, shown=False, lang="en") == "fewer than 5 responses"
+    assert format_share(5, 20, shown=False, lang="en") == (
+        "fewer than 5 responses, or hidden to protect a small group"
+    )
     with pytest.raises(ValueError):
         format_share(6, 5)
     with pytest.raises(ValueError):
@@ -315,3 +329,72 @@ def test_docstring_examples(module):
     mod = importlib.import_module(f"analysis.disclosure.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+# --- releases ----------------------------------------------------------------------------
+
+
+def test_earlier_release_figures_stay_and_new_totals_give_way():
+    data = counts(a=9, b=7, c=2)
+    first = gate_release(data, [TableRequest(("unit",), totals=False, name="units")])
+    second = gate_release(data, [TableRequest(("unit",), name="with total")], released=[first])
+    frame = second.table("with total").frame.set_index("unit")
+    assert frame.loc["a", "shown"] and frame.loc["b", "shown"]
+    assert not frame.loc[ALL, "shown"]  # a and b are out, so the total would give c away
+    assert second.leaks == ()
+
+
+def test_a_count_changed_after_release_is_reported_not_hidden_silently():
+    first = gate_release(counts(a=9, b=7, c=5), [TableRequest(("unit",), name="units")])
+    second = gate_release(counts(a=9, b=7, c=2), [TableRequest(("unit",), name="again")],
+                          released=[first])
+    frame = second.table("again").frame.set_index("unit")
+    assert not frame.loc["c", "shown"]
+    assert any(leak.startswith("changed: units [unit=c]") for leak in second.leaks)
+    assert any(leak.startswith("linear_audit: again [unit=c]") for leak in second.leaks)
+
+
+def test_release_input_checks():
+    with pytest.raises(ValueError):
+        gate_release(counts(a=9), [])
+    with pytest.raises(ValueError):
+        gate_release(counts(a=9), [("unit",)])
+    with pytest.raises(ValueError):
+        gate_release(counts(a=9), [TableRequest(("unit",))], config={"min_respondents": 5})
+    release = gate_release(counts(a=9), [TableRequest(("unit",), name="u")])
+    with pytest.raises(ValueError, match="no table"):
+        release.table("nope")
+    assert list(release.audit.columns) == [
+        "table", "row", "action", "rule", "protects_table", "protects_row", "detail"
+    ]
+
+
+def test_each_line_of_a_two_way_total_is_checked_on_its_own():
+    # The grand total (33) has two lines, units and groups. The groups' line is complete,
+    # but units v and w (2 + 1) would be the grand total minus units u and x: a group of 3.
+    data = pd.DataFrame({
+        "unit": ["u", "u", "x", "x", "v", "v", "w"],
+        "occupational_group": ["g1", "g2", "g1", "g2", "g1", "g2", "g1"],
+        "count": [10, 10, 5, 5, 1, 1, 1],
+    })
+    frame = gate_table(data, ["unit", "occupational_group"]).frame
+    margins = frame[(frame["occupational_group"] == ALL) & (frame["unit"] != ALL)]
+    grand = frame[(frame["unit"] == ALL) & (frame["occupational_group"] == ALL)]
+    assert grand["shown"].item()
+    hidden_sum = 33 - int(margins.loc[margins["shown"], "count"].sum())
+    assert hidden_sum == 0 or hidden_sum >= 5
+
+
+def test_a_release_rebuilt_from_stored_frames_works_as_an_earlier_release():
+    from analysis.disclosure import GatedTable, Release
+
+    data = counts(a=9, b=7, c=2)
+    first = gate_release(data, [TableRequest(("unit",), totals=False, name="units")])
+    stored = first.table("units").frame.to_dict("records")  # what an app would persist
+    table = first.table("units")
+    rebuilt = Release(
+        (GatedTable(table.request, table.tenure_scheme, pd.DataFrame(stored), table.audit),),
+        first.config, first.today,
+    )
+    second = gate_release(data, [TableRequest(("unit",), name="t")], released=[rebuilt])
+    assert not second.table("t").frame.set_index("unit").loc[ALL, "shown"]
