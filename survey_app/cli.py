@@ -213,7 +213,9 @@ def keys_reseal() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (db_cli, users_cli, org_cli, demo_cli, survey_cli, keys_cli):
+    from survey_app.analysis_cli import analysis_cli
+
+    for group in (db_cli, users_cli, org_cli, demo_cli, survey_cli, keys_cli, analysis_cli):
         app.cli.add_command(group)
 
 
