@@ -73,3 +73,12 @@ def store_progress(db: Session, keyring: Keyring, respondent: Respondent, progre
                questionnaire_key=progress.questionnaire.key,
                version=progress.questionnaire.version, answers=progress.answers,
                expires_on=expires_on)
+
+
+def ensure_draft(db: Session, keyring: Keyring, catalogue: Catalogue, respondent: Respondent,
+                 expires_on: date) -> None:
+    """An open-link respondent gets an (empty) draft at once: submitting claims it."""
+    version, _answers = load_draft(db, keyring, respondent.draft_id)
+    if version is None:
+        current = catalogue.current(respondent.questionnaire_key)
+        store_progress(db, keyring, respondent, Progress(current, {}), expires_on)

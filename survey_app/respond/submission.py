@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire, missing_required, prune_answers
 from survey_app.crypto import Keyring
-from survey_app.models import Invitation, Response, random_id
+from survey_app.models import Draft, Invitation, Response, random_id
 from survey_app.respond.drafts import delete_draft
 from survey_app.respond.links import Respondent
 
@@ -47,18 +47,11 @@ def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
     statement of a transaction: the conditional UPDATE is what makes a double-tapped
     or concurrent submit store exactly one response.
     """
+    _claim(db, respondent)
     answers = prune_answers(questionnaire, answers, respondent.mode)
     missing = missing_required(questionnaire, answers, respondent.mode)
     if missing:
-        raise Incomplete(missing)
-    if respondent.mode == "invitation":
-        claimed = db.execute(
-            update(Invitation)
-            .where(Invitation.token_digest == respondent.link_ref, Invitation.used.is_(False))
-            .values(used=True)
-        ).rowcount
-        if claimed != 1:
-            raise AlreadySubmitted()
+        raise Incomplete(missing)  # the caller rolls back, which releases the claim
     attributes = {
         "occupational_group_code": respondent.occupational_group_code,
         "tenure_band": respondent.tenure_band,
@@ -79,6 +72,24 @@ def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
         sealed_texts=sealed, **attributes,
     ))
     delete_draft(db, respondent.draft_id)
+
+
+def _claim(db: Session, respondent: Respondent) -> None:
+    """Take the link (invitation) or the browser's draft (open link) exactly once.
+
+    Claiming comes first: a parallel tap that arrives after the winner committed finds
+    nothing to claim and is told the answers are already in, whatever it had loaded.
+    """
+    if respondent.mode == "invitation":
+        claimed = db.execute(
+            update(Invitation)
+            .where(Invitation.token_digest == respondent.link_ref, Invitation.used.is_(False))
+            .values(used=True)
+        ).rowcount
+    else:
+        claimed = db.execute(delete(Draft).where(Draft.id == respondent.draft_id)).rowcount
+    if claimed != 1:
+        raise AlreadySubmitted()
 
 
 def reshuffle_quarter(db: Session, quarter: str, questionnaire_key: str) -> int:

@@ -32,6 +32,7 @@ from survey_app.models import OccupationalGroup, today
 from survey_app.respond.flow import (
     Progress,
     draft_expiry,
+    ensure_draft,
     load_progress,
     merge_step,
     store_progress,
@@ -113,6 +114,10 @@ def open_shared_link(token: str):
                                        draft_id=token_digest(_secret(), "open:" + browser_key))
     except LinkProblem as problem:
         return _link_problem(problem)
+    ensure_draft(db.session, _keyring(), catalogue(), respondent,
+                 draft_expiry(db.session, respondent, today(),
+                              current_app.config["INVITATION_VALID_DAYS"]))
+    db.session.commit()
     return _begin(respondent)
 
 
@@ -214,6 +219,7 @@ def _submit(respondent: Respondent, progress: Progress):
         session.pop(SESSION_KEY, None)
         return redirect(url_for("respond.thanks"))
     session.pop(SESSION_KEY, None)
+    session.pop("open_key", None)  # a later visit to an open link starts a new answer
     session[DONE_KEY] = True
     try:
         reshuffle_quarter(db.session, respondent.quarter, respondent.questionnaire_key)

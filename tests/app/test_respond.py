@@ -258,3 +258,20 @@ def test_intro_states_the_configured_minimum(app, client, org):
     body = client.get("/s/").get_data(as_text=True)
     assert "minst 7 personer" in body and "{min_respondents}" not in body
     assert "färre än 7 har svarat" in body
+
+
+def test_double_tap_on_an_open_link_stores_one_response(app, client, org, db):
+    token = open_link(app)
+    client.get(f"/s/o/{token}")
+    for number, data in enumerate(STEP_ANSWERS, start=1):
+        post_step(client, number, data)
+    page = client.get("/s/step/4").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "action": "next",
+            "tenure_band": "1_2y", "occupational_group": "USK"}
+    cookie = client.get_cookie("session").value
+    second = app.test_client()
+    second.set_cookie("session", cookie)  # the same browser, before the first answer arrives
+    first_result = client.post("/s/step/4", data=form)
+    second_result = second.post("/s/step/4", data=form)
+    assert first_result.headers["Location"] == second_result.headers["Location"] == "/s/thanks"
+    assert len(responses(db)) == 1
