@@ -98,7 +98,7 @@ def answers_for(rng: random.Random, band: str, ending: str) -> tuple[dict, dict]
 
 
 def generate_leavers(rng: random.Random, unit_groups: dict[str, list[str]], last_quarter: str,
-                     quarters: int = 8, per_unit_quarter: float = 1.6,
+                     quarters: int = 8, per_unit_quarter: float = 3.0,
                      response_rate: float = 0.62) -> Iterator[SyntheticLeaver]:
     """Leavers for every unit and quarter up to `last_quarter` (inclusive)."""
     for step in range(quarters - 1, -1, -1):
