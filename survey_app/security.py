@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, current_app, g, request
 from werkzeug.wrappers import Response
@@ -41,11 +42,13 @@ class _DropRespondentLines(logging.Filter):
     """The development server logs each request; respondent pages must leave no trace."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        return not any(marker in message for marker in RESPONDENT_PATH_MARKERS)
+        # werkzeug colours non-200 lines with ANSI codes between the quote and the method
+        message = ANSI_ESCAPE.sub("", record.getMessage())
+        return RESPONDENT_REQUEST.search(message) is None
 
 
-RESPONDENT_PATH_MARKERS = ('"GET /s/', '"POST /s/', '"HEAD /s/')
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+RESPONDENT_REQUEST = re.compile(r'"[A-Z]+ /s(/|\?|\s)')
 
 
 def quiet_respondent_access_log() -> None:

@@ -275,3 +275,11 @@ def test_double_tap_on_an_open_link_stores_one_response(app, client, org, db):
     second_result = second.post("/s/step/4", data=form)
     assert first_result.headers["Location"] == second_result.headers["Location"] == "/s/thanks"
     assert len(responses(db)) == 1
+
+
+def test_coloured_log_lines_of_redirects_and_errors_are_dropped_too():
+    for status, colour in (("302", "\x1b[36m"), ("404", "\x1b[33m"), ("410", "\x1b[31m")):
+        line = (f'127.0.0.1 - - [23/Nov/2026 10:00:00] "{colour}GET /s/abcdefghijklmnop '
+                f'HTTP/1.1\x1b[0m" {status} -')
+        record = logging.LogRecord("werkzeug", logging.INFO, "", 0, line, (), None)
+        assert not _DropRespondentLines().filter(record), line
