@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from survey_app.models import AuditEvent, User
 
-EVENTS = (
-    "sign_in",
-    "sign_in_failed",
-    "sign_out",
-    "password_changed",
-    "roles_changed",
-    "user_created",
-    "org_imported",
-    "export",
-    "interview_viewed",
-    "invitations_created",
-)
+EVENT_LABELS = {
+    "sign_in": _l("Inloggning"),
+    "sign_in_failed": _l("Misslyckad inloggning"),
+    "sign_out": _l("Utloggning"),
+    "password_changed": _l("Bytt lösenord"),
+    "roles_changed": _l("Ändrade roller"),
+    "user_created": _l("Nytt konto"),
+    "org_imported": _l("Organisationen inläst"),
+    "export": _l("Export"),
+    "interview_viewed": _l("Visat avslutssamtal"),
+    "invitations_created": _l("Inbjudningar skapade"),
+}
+EVENTS = tuple(EVENT_LABELS)
 
 
 def record(

@@ -6,11 +6,12 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from survey_app.audit import EVENT_LABELS
 from survey_app.auth.access import requires
 from survey_app.auth.services import AccountError, assign_units, create_user, set_roles
 from survey_app.extensions import db
 from survey_app.hr.blueprint import bp
-from survey_app.hr.forms import NewUserForm, RolesForm
+from survey_app.hr.forms import ROLE_LABELS, NewUserForm, RolesForm
 from survey_app.models import AuditEvent, OrgUnit, User
 
 AUDIT_PAGE_SIZE = 200
@@ -25,7 +26,8 @@ def _unit_codes(text: str | None) -> list[str]:
 def users():
     people = db.session.scalars(select(User).order_by(User.username)).all()
     codes = dict(db.session.execute(select(OrgUnit.id, OrgUnit.code)).all())
-    return render_template("hr/users.html", people=people, codes=codes, form=NewUserForm())
+    return render_template("hr/users.html", people=people, codes=codes, form=NewUserForm(),
+                           role_labels=ROLE_LABELS)
 
 
 @bp.post("/users")
@@ -46,7 +48,8 @@ def users_create():
             return redirect(url_for("hr.users"))
     people = db.session.scalars(select(User).order_by(User.username)).all()
     codes = dict(db.session.execute(select(OrgUnit.id, OrgUnit.code)).all())
-    return render_template("hr/users.html", people=people, codes=codes, form=form), 400
+    return render_template("hr/users.html", people=people, codes=codes, form=form,
+                           role_labels=ROLE_LABELS), 400
 
 
 @bp.get("/users/<int:user_id>")
@@ -85,4 +88,5 @@ def audit_log():
     events = db.session.scalars(
         select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(AUDIT_PAGE_SIZE)).all()
-    return render_template("hr/audit.html", events=events, limit=AUDIT_PAGE_SIZE)
+    return render_template("hr/audit.html", events=events, limit=AUDIT_PAGE_SIZE,
+                           event_labels=EVENT_LABELS)

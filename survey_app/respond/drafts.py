@@ -14,23 +14,25 @@ from survey_app.models import Draft
 _TABLE, _COLUMN = "drafts", "sealed_answers"
 
 
-def load_draft(db: Session, keyring: Keyring, draft_id: str) -> tuple[int | None, dict]:
-    """(questionnaire version, answers) of a draft; (None, {}) when there is none."""
+def load_draft(db: Session, keyring: Keyring,
+               draft_id: str) -> tuple[int | None, dict, int | None]:
+    """(questionnaire version, answers, step to resume) of a draft; (None, {}, None) if none."""
     draft = db.get(Draft, draft_id)
     if draft is None:
-        return None, {}
+        return None, {}, None
     try:
-        answers = json.loads(keyring.open(draft.sealed_answers, table=_TABLE, row_id=draft_id,
+        payload = json.loads(keyring.open(draft.sealed_answers, table=_TABLE, row_id=draft_id,
                                           column=_COLUMN))
     except CannotOpen:
-        return None, {}  # a lost key means starting over, not a crash
-    return draft.questionnaire_version, answers
+        return None, {}, None  # a lost key means starting over, not a crash
+    return draft.questionnaire_version, payload.get("answers", {}), payload.get("step")
 
 
 def save_draft(db: Session, keyring: Keyring, *, draft_id: str, questionnaire_key: str,
-               version: int, answers: dict, expires_on: date) -> None:
+               version: int, answers: dict, expires_on: date, step: int | None = None) -> None:
     """Write the draft with plain statements, so a parallel tap never trips the ORM."""
-    sealed = keyring.seal(json.dumps(answers, ensure_ascii=False), table=_TABLE,
+    payload = {"answers": answers, "step": step}
+    sealed = keyring.seal(json.dumps(payload, ensure_ascii=False), table=_TABLE,
                           row_id=draft_id, column=_COLUMN)
     values = {"questionnaire_key": questionnaire_key, "questionnaire_version": version,
               "sealed_answers": sealed, "expires_on": expires_on}

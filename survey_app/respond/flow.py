@@ -19,13 +19,16 @@ class Progress:
     questionnaire: Questionnaire
     answers: dict
     version_changed: bool = False
+    saved_step: int | None = None
 
     def steps(self, mode: str) -> list[Section]:
         return visible_sections(self.questionnaire, self.answers, mode)
 
     def first_open_step(self, mode: str) -> int:
-        """1-based number of the first step with nothing answered yet (resume point)."""
+        """1-based step to resume: where the respondent left, else the first unanswered."""
         steps = self.steps(mode)
+        if self.saved_step is not None:
+            return max(1, min(self.saved_step, len(steps)))
         for number, section in enumerate(steps, start=1):
             keys = {key for q in section.questions for key in q.answer_keys()}
             if not keys & self.answers.keys():
@@ -36,15 +39,16 @@ class Progress:
 def load_progress(db: Session, keyring: Keyring, catalogue: Catalogue,
                   respondent: Respondent) -> Progress:
     """The draft's version and answers; a version that was removed moves to the current one."""
-    version, answers = load_draft(db, keyring, respondent.draft_id)
+    version, answers, step = load_draft(db, keyring, respondent.draft_id)
     if version is None:
         return Progress(catalogue.current(respondent.questionnaire_key), {})
     try:
-        return Progress(catalogue.get(respondent.questionnaire_key, version), answers)
+        return Progress(catalogue.get(respondent.questionnaire_key, version), answers,
+                        saved_step=step)
     except KeyError:
         current = catalogue.current(respondent.questionnaire_key)
         kept = prune_answers(current, answers, respondent.mode)
-        return Progress(current, kept, version_changed=True)
+        return Progress(current, kept, version_changed=True, saved_step=step)
 
 
 def draft_expiry(db: Session, respondent: Respondent, today: date, valid_days: int) -> date:
@@ -64,21 +68,23 @@ def merge_step(progress: Progress, new_answers: dict, section: Section, mode: st
     """Replace one step's answers and keep only what still applies (skip logic)."""
     own = {key for q in section.questions for key in q.answer_keys()}
     merged = {k: v for k, v in progress.answers.items() if k not in own} | new_answers
-    return Progress(progress.questionnaire, prune_answers(progress.questionnaire, merged, mode))
+    return Progress(progress.questionnaire, prune_answers(progress.questionnaire, merged, mode),
+                    progress.version_changed, progress.saved_step)
 
 
 def store_progress(db: Session, keyring: Keyring, respondent: Respondent, progress: Progress,
-                   expires_on: date) -> None:
+                   expires_on: date, step: int | None = None) -> None:
+    """Save the answers so far, and the step to come back to."""
     save_draft(db, keyring, draft_id=respondent.draft_id,
                questionnaire_key=progress.questionnaire.key,
                version=progress.questionnaire.version, answers=progress.answers,
-               expires_on=expires_on)
+               expires_on=expires_on, step=step)
 
 
 def ensure_draft(db: Session, keyring: Keyring, catalogue: Catalogue, respondent: Respondent,
                  expires_on: date) -> None:
     """An open-link respondent gets an (empty) draft at once: submitting claims it."""
-    version, _answers = load_draft(db, keyring, respondent.draft_id)
+    version, _answers, _step = load_draft(db, keyring, respondent.draft_id)
     if version is None:
         current = catalogue.current(respondent.questionnaire_key)
         store_progress(db, keyring, respondent, Progress(current, {}), expires_on)

@@ -188,7 +188,9 @@ def step_submit(number: int):
         return _submit(respondent, progress)  # the draft is deleted with the submission
     expires = draft_expiry(db.session, respondent, today(),
                            current_app.config["INVITATION_VALID_DAYS"])
-    store_progress(db.session, _keyring(), respondent, progress, expires)
+    comes_next = {"later": number, "back": max(number - 1, 1)}.get(
+        action, number if errors else number + 1)
+    store_progress(db.session, _keyring(), respondent, progress, expires, step=comes_next)
     db.session.commit()
     if action == "later":
         session.pop(SESSION_KEY, None)

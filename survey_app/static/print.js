@@ -1,4 +1,5 @@
-// The only script: a print button. Pages work without it (Ctrl+P prints as well).
+// The only script: a print button, shown only when this script runs (Ctrl+P works without it).
+document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) { window.print(); }
 });

@@ -132,7 +132,7 @@ def test_continue_later_keeps_answers_on_the_same_link(app, client, org, db):
     later = app.test_client()  # a new visit, e.g. the next day
     later.get(f"/s/{token}")
     start = later.get("/s/").get_data(as_text=True)
-    assert "Fortsätt där du slutade" in start and "/s/step/3" in start
+    assert "Fortsätt där du slutade" in start and "/s/step/2" in start  # where they saved
     step1 = later.get("/s/step/1").get_data(as_text=True)
     assert 'value="introduction" checked' in step1 or 'checked id="reasons-' in step1 or \
         _checked(step1, "introduction")

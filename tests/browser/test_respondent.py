@@ -114,9 +114,12 @@ def test_exit_survey_end_to_end_without_javascript(new_context, live_server, vie
     page = later.page
     page.goto(link)
     resume = page.get_by_role("link", name="Fortsätt där du slutade")
-    assert resume.get_attribute("href") == "/s/step/3"  # the first step with nothing answered
+    assert resume.get_attribute("href") == "/s/step/2"  # where the leaver pressed save
     later.check("6-start-resume")
     resume.click()
+    assert heading(page) == "Hur fungerade det?"
+    assert page.locator("#cond_introduction input[value='2']").is_checked()
+    page.get_by_role("button", name="Nästa").click()
     assert heading(page) == "Om att stanna"
     later.check("7-step3")
     page.get_by_role("button", name="Föregående").click()
