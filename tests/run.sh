@@ -3,6 +3,7 @@
 #   DATABASE_URL=postgresql://...   run the PostgreSQL pass against that server
 #   REQUIRE_POSTGRES=1              fail instead of skipping when no PostgreSQL answers
 #   REQUIRE_BROWSER=1               fail instead of skipping when Chromium is missing
+#   REQUIRE_REDIS=1                 fail instead of skipping the cross-process sign-in limit test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
