@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 
 from survey_app.auth.sessions import resume_session
 from survey_app.extensions import db
@@ -15,8 +15,8 @@ SESSION_KEY = "staff"
 def load_current_user() -> None:
     g.user = None
     token = session.get(SESSION_KEY)
-    if not token:
-        return
+    if not token or request.endpoint == "static":
+        return  # stylesheets and scripts need no database lookup
     cfg = current_app.config
     user = resume_session(
         db.session,

@@ -106,6 +106,8 @@ def assign_units(db: Session, user: User, unit_codes: list[str], *, actor: User 
     missing = set(unit_codes) - {u.code for u in units}
     if missing:
         raise AccountError("Okända enhetskoder: " + ", ".join(sorted(missing)))
+    if {u.id for u in units} == set(user.unit_ids):
+        return  # nothing changed: nobody is signed out, nothing is logged
     user.unit_rows = [ManagerUnit(unit_id=u.id) for u in units]
     end_all_sessions(db, user.id)
     audit.record(db, "roles_changed", actor=actor,

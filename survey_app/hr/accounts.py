@@ -24,10 +24,7 @@ def _unit_codes(text: str | None) -> list[str]:
 @bp.get("/users")
 @requires("hr_admin")
 def users():
-    people = db.session.scalars(select(User).order_by(User.username)).all()
-    codes = dict(db.session.execute(select(OrgUnit.id, OrgUnit.code)).all())
-    return render_template("hr/users.html", people=people, codes=codes, form=NewUserForm(),
-                           role_labels=ROLE_LABELS)
+    return _users_page(NewUserForm())
 
 
 @bp.post("/users")
@@ -46,10 +43,14 @@ def users_create():
             db.session.commit()
             flash(_("Kontot %(u)s är skapat.", u=user.username), "info")
             return redirect(url_for("hr.users"))
+    return _users_page(form), 400
+
+
+def _users_page(form: NewUserForm) -> str:
     people = db.session.scalars(select(User).order_by(User.username)).all()
     codes = dict(db.session.execute(select(OrgUnit.id, OrgUnit.code)).all())
     return render_template("hr/users.html", people=people, codes=codes, form=form,
-                           role_labels=ROLE_LABELS), 400
+                           role_labels=ROLE_LABELS)
 
 
 @bp.get("/users/<int:user_id>")

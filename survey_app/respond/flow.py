@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questionnaires import Catalogue, Questionnaire, Section, prune_answers, visible_sections
@@ -54,8 +55,6 @@ def load_progress(db: Session, keyring: Keyring, catalogue: Catalogue,
 def draft_expiry(db: Session, respondent: Respondent, today: date, valid_days: int) -> date:
     """A draft lives as long as its link."""
     if respondent.mode == "invitation":
-        from sqlalchemy import select
-
         expires = db.scalar(select(Invitation.expires_on).where(
             Invitation.token_digest == respondent.link_ref))
     else:

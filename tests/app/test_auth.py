@@ -186,3 +186,17 @@ def test_password_policy():
     assert password_problems("x" * 1025)  # over the bound
     assert not password_problems("Gran-Kaffe-Regnbåge-17")
     assert not password_problems("en lång lösenfras om en röd stuga vid sjön " * 5)
+
+
+def test_saving_unchanged_roles_and_units_keeps_the_session(client, auth, make_user, org, db):
+    from survey_app.auth.services import assign_units, set_roles
+
+    user = make_user("chef@ex.se", roles=["manager"], units=["VO01"])
+    auth.login("chef@ex.se")
+    set_roles(db, user, ["manager"], actor=None)
+    assign_units(db, user, ["VO01"], actor=None)
+    db.commit()
+    assert client.get("/org/mine").status_code == 200
+    assign_units(db, user, ["VO02"], actor=None)  # a real change signs the person out
+    db.commit()
+    assert client.get("/org/mine").status_code == 302
