@@ -21,13 +21,13 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import AnalysisData
 from analysis.disclosure import quarter as quarter_period
 from questionnaires import Catalogue, tidy_responses
-from survey_app.models import Invitation, OrgUnit, OrgUnitPlacement, Response
+from survey_app.models import InvitationTally, OrgUnit, OrgUnitPlacement, Response
 
 __all__ = ["OrgTree", "load_analysis_data"]
 
@@ -105,13 +105,12 @@ def _survey(session: Session, catalogue: Catalogue, tree: OrgTree, quarters, key
 
 
 def _invitations(session: Session, tree: OrgTree, quarters, key: str) -> pd.DataFrame:
-    query = (select(Invitation.unit_id, Invitation.leaving_quarter, Invitation.tenure_band,
-                    func.count().label("invited"),
-                    func.sum(case((Invitation.used.is_(True), 1), else_=0)).label("used"))
-             .where(Invitation.questionnaire_key == key)
-             .group_by(Invitation.unit_id, Invitation.leaving_quarter, Invitation.tenure_band))
+    # The tallies, not the invitations: a used invitation no longer knows its group.
+    query = (select(InvitationTally.unit_id, InvitationTally.quarter.label("leaving_quarter"),
+                    InvitationTally.tenure_band, InvitationTally.invited, InvitationTally.used)
+             .where(InvitationTally.questionnaire_key == key))
     if quarters is not None:
-        query = query.where(Invitation.leaving_quarter.in_(list(quarters)))
+        query = query.where(InvitationTally.quarter.in_(list(quarters)))
     rows = [{"period": r.leaving_quarter,
              "administration": tree.code(tree.administration_at(
                  r.unit_id, quarter_period(r.leaving_quarter).end)) or "unknown",

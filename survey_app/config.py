@@ -63,6 +63,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 12),
         "INVITATION_VALID_DAYS": _env_int("INVITATION_VALID_DAYS", 60),
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 10000),
+        # Each new response is rewritten among this many older ones of its quarter.
+        "MIX_SAMPLE": _env_int("MIX_SAMPLE", 20),
+        # Per address, in the rate-limit store only (never with a response).
+        "OPEN_LINK_SUBMIT_LIMIT": os.environ.get("OPEN_LINK_SUBMIT_LIMIT", "30 per hour"),
+        "OPEN_LINK_DRAFT_LIMIT": os.environ.get("OPEN_LINK_DRAFT_LIMIT", "100 per hour"),
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "QUESTIONNAIRE_DIR": os.environ.get("QUESTIONNAIRE_DIR") or None,
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -18,7 +19,11 @@ MESSAGES = {
     429: (_l("För många försök"),
           _l("Av säkerhetsskäl måste du vänta en stund, högst 15 minuter, innan du försöker igen.")),
     500: (_l("Något gick fel hos oss"),
-          _l("Felet är loggat. Försök igen om en stund; inget du redan skickat har gått förlorat.")),
+          _l("Felet är loggat. Det du skickade just nu kanske inte sparades: gå tillbaka och "
+             "försök igen om en stund.")),
+    503: (_l("Vi kan inte spara just nu"),
+          _l("Det du skickade just nu har inte sparats. Vänta en liten stund, gå tillbaka och "
+             "försök igen.")),
 }
 
 
@@ -35,6 +40,13 @@ def register_error_pages(app: Flask) -> None:
             400, _l("Formuläret hade gått ut"),
             _l("Av säkerhetsskäl gäller ett formulär en begränsad tid. Ladda om sidan och "
                "skicka igen."))
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc: DBAPIError):
+        # A database that is busy, restarting or unreachable: say so, and when to retry.
+        app.logger.warning("Database unavailable: %s", type(exc.orig).__name__)
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "10"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from survey_app.crypto import Keyring
-from survey_app.models import Draft, Response
+from survey_app.models import Draft, Invitation, OpenLinkClaim, Response
 from survey_app.respond.drafts import purge_expired_drafts
+from survey_app.respond.mixing import DEFAULT_SAMPLE, mix_pending
+from survey_app.respond.submission import FORGOTTEN_WHEN_USED
 
 SEALED_COLUMNS = ((Response, "sealed_texts", "responses"), (Draft, "sealed_answers", "drafts"))
 
@@ -32,9 +35,39 @@ def reseal_all(db: Session, keyring: Keyring, batch: int = 500) -> int:
     return changed
 
 
-def housekeep(db: Session, today: date) -> int:
-    """Delete drafts whose link has expired; returns how many."""
-    return purge_expired_drafts(db, today)
+@dataclass(frozen=True)
+class Upkeep:
+    drafts: int
+    invitations: int
+    claims: int
+    mixed: int
+
+    def __str__(self) -> str:
+        return (f"deleted {self.drafts} expired drafts and {self.claims} spent open-link keys; "
+                f"{self.invitations} expired invitations forgot their attributes; "
+                f"mixed {self.mixed} waiting responses")
+
+
+def housekeep(db: Session, today: date, mix_sample: int = DEFAULT_SAMPLE) -> Upkeep:
+    """Expired drafts and spent keys go, expired invitations forget, waiting rows are mixed.
+
+    Commits. The mix takes responses whose mixer was busy when they came in.
+    """
+    drafts = purge_expired_drafts(db, today)
+    invitations = forget_expired_invitations(db, today)
+    claims = db.execute(delete(OpenLinkClaim).where(OpenLinkClaim.expires_on < today)).rowcount
+    db.commit()
+    mixed = 0
+    while (count := mix_pending(db, sample=mix_sample)) > 0:
+        mixed += count
+    return Upkeep(drafts, invitations, claims, mixed)
+
+
+def forget_expired_invitations(db: Session, today: date) -> int:
+    """An expired link can no longer be used: keep only what says so (digest, expiry)."""
+    return db.execute(update(Invitation).where(
+        Invitation.used.is_(False), Invitation.expires_on < today,
+        Invitation.unit_id.is_not(None)).values(**FORGOTTEN_WHEN_USED)).rowcount
 
 
 def vacuum_survey_tables(engine: Engine) -> bool:
@@ -46,5 +79,5 @@ def vacuum_survey_tables(engine: Engine) -> bool:
     if engine.dialect.name != "postgresql":
         return False
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM FULL responses, invitations, drafts"))
+        connection.execute(text("VACUUM FULL responses, invitations, drafts, open_link_claims"))
     return True

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from survey_app.crypto import Keyring
 from survey_app.demo.leavers import generate_leavers
 from survey_app.demo.organisation import groups_for_unit
-from survey_app.models import Invitation, OrgUnit, Response, random_id
+from survey_app.models import Invitation, InvitationBatch, InvitationTally, OrgUnit, Response, random_id
 from survey_app.periods import parse_quarter, quarter_of, shift_quarter
+from survey_app.respond.submission import FORGOTTEN_WHEN_USED
 
 BATCH = 5000
 
@@ -31,17 +32,33 @@ def load_survey_history(db: Session, units: dict[str, OrgUnit], keyring: Keyring
     last_closed = shift_quarter(quarter_of(today), -1)
     unit_groups = {code: groups_for_unit(code) for code, u in units.items() if u.kind == "unit"}
     invitations, responses = [], []
+    tallies: dict[tuple, dict] = {}
+    batches: dict[str, dict] = {}
     invited = answered = 0
     for leaver in generate_leavers(rng, unit_groups, last_closed, quarters):
         invited += 1
         end = quarter_end(leaver.quarter)
-        invitations.append({
-            "token_digest": secrets.token_hex(32), "batch": f"demo-{leaver.quarter}",
-            "questionnaire_key": "exit_survey", "unit_id": units[leaver.unit_code].id,
+        batch = batches.setdefault(leaver.quarter, {
+            "id": f"demo-{leaver.quarter}", "questionnaire_key": "exit_survey",
+            "created_on": end - timedelta(days=30), "size": 0})
+        batch["size"] += 1
+        group = (units[leaver.unit_code].id, leaver.quarter, leaver.tenure_band)
+        tally = tallies.setdefault(group, {
+            "questionnaire_key": "exit_survey", "unit_id": group[0], "quarter": group[1],
+            "tenure_band": group[2], "invited": 0, "used": 0})
+        tally["invited"] += 1
+        tally["used"] += leaver.responded
+        # A used invitation keeps only its digest, used flag and expiry.
+        invitations.append(FORGOTTEN_WHEN_USED | {
+            "token_digest": secrets.token_hex(32), "expires_on": end + timedelta(days=30),
+            "used": True} if leaver.responded else {
+            "token_digest": secrets.token_hex(32), "batch": batch["id"],
+            "position": batch["size"], "questionnaire_key": "exit_survey",
+            "unit_id": units[leaver.unit_code].id,
             "occupational_group_code": leaver.occupational_group_code,
             "tenure_band": leaver.tenure_band, "ending_type": leaver.ending_type,
-            "leaving_quarter": leaver.quarter, "created_on": end - timedelta(days=30),
-            "expires_on": end + timedelta(days=30), "used": leaver.responded})
+            "leaving_quarter": leaver.quarter, "created_on": batch["created_on"],
+            "expires_on": end + timedelta(days=30), "used": False})
         if leaver.responded:
             answered += 1
             response_id = random_id()
@@ -54,8 +71,11 @@ def load_survey_history(db: Session, units: dict[str, OrgUnit], keyring: Keyring
                 "unit_id": units[leaver.unit_code].id,
                 "occupational_group_code": leaver.occupational_group_code,
                 "tenure_band": leaver.tenure_band, "ending_type": leaver.ending_type,
-                "quarter": leaver.quarter, "answers": leaver.answers, "sealed_texts": sealed})
+                "quarter": leaver.quarter, "answers": leaver.answers, "sealed_texts": sealed,
+                "mixed": True})
     rng.shuffle(responses)
+    db.execute(insert(InvitationBatch), list(batches.values()))
+    db.execute(insert(InvitationTally), list(tallies.values()))
     for start in range(0, len(invitations), BATCH):
         db.execute(insert(Invitation), invitations[start:start + BATCH])
     for start in range(0, len(responses), BATCH):

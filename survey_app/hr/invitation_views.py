@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from survey_app import audit
 from survey_app.auth.access import requires
@@ -17,13 +17,16 @@ from survey_app.hr.invitations import (
     Leaver,
     LeaverImportError,
     create_open_link,
+    invitation_batches,
     issue_invitations,
     parse_leavers_csv,
+    parse_positions,
+    participation,
     reissue_batch,
 )
 from survey_app.instruments import catalogue
 from survey_app.mail import MailNotConfigured, send_link
-from survey_app.models import Invitation, OccupationalGroup, OpenLink, OrgUnit, today
+from survey_app.models import OccupationalGroup, OpenLink, OrgUnit, today
 from survey_app.periods import quarter_choices
 from survey_app.qr import qr_svg
 
@@ -63,12 +66,10 @@ def _handouts(issued: list[IssuedLink], title: str):
 @bp.get("/invitations")
 @requires("hr_admin")
 def invitations():
-    used = func.sum(case((Invitation.used, 1), else_=0))
-    expired = func.sum(case(((Invitation.expires_on < today()) & ~Invitation.used, 1), else_=0))
-    batches = db.session.execute(
-        select(Invitation.batch, func.min(Invitation.created_on), func.count(), used, expired)
-        .group_by(Invitation.batch).order_by(func.min(Invitation.created_on).desc())).all()
-    return render_template("hr/invitations.html", batches=batches)
+    minimum = current_app.config["MIN_RESPONDENTS"]
+    return render_template("hr/invitations.html", batches=invitation_batches(db.session),
+                           participation=participation(db.session, QUESTIONNAIRE, minimum),
+                           minimum=minimum)
 
 
 @bp.get("/invitations/new")
@@ -143,12 +144,20 @@ def invitation_import_submit():
 @bp.post("/invitations/batch/<batch>/reissue")
 @requires("hr_admin")
 def invitation_reissue(batch: str):
+    positions = parse_positions(request.form.get("positions", ""))
+    if positions is None:
+        flash(_("Skriv lappnummer som 3 eller 2, 5, 7, eller lämna fältet tomt för alla lappar."),
+              "error")
+        return redirect(url_for("hr.invitations"))
     issued = reissue_batch(db.session, batch, secret=_secret(),
-                           valid_days=current_app.config["INVITATION_VALID_DAYS"], today=today())
+                           valid_days=current_app.config["INVITATION_VALID_DAYS"], today=today(),
+                           positions=positions)
+    if not issued:
+        abort(404)
     audit.record(db.session, "invitations_created", actor=g.user,
                  target=f"{len(issued)} links reissued")
     db.session.commit()
-    return _handouts(issued, _("Nya länkar för obesvarade inbjudningar"))
+    return _handouts(issued, _("Nya lappar ersätter de gamla"))
 
 
 @bp.get("/open-links")

@@ -11,15 +11,25 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from questionnaires import tenure_band
 from survey_app.crypto import new_token, token_digest
-from survey_app.models import Invitation, OccupationalGroup, OpenLink, OrgUnit
+from survey_app.models import (
+    Invitation,
+    InvitationBatch,
+    InvitationTally,
+    OccupationalGroup,
+    OpenLink,
+    OrgUnit,
+)
 from survey_app.periods import quarter_of
 
 COLUMN_ALIASES = {
@@ -59,12 +69,18 @@ class Leaver:
 
 @dataclass(frozen=True)
 class IssuedLink:
-    """A token to print, shown once. `path` is relative to the public base URL."""
+    """A token to print, shown once. `path` is relative to the public base URL.
+
+    The handout says its batch date and number, never the unit or group: a replaced
+    handout for a used link must look like any other.
+    """
 
     invitation_id: int
     token: str
-    unit_name: str
-    quarter: str
+    batch: str
+    position: int
+    batch_size: int
+    batch_created: date
     expires_on: date
 
     @property
@@ -154,16 +170,23 @@ def _date(text: str) -> date | None:
 
 def issue_invitations(db: Session, leavers: list[Leaver], *, questionnaire_key: str,
                       secret: str, valid_days: int, today: date) -> list[IssuedLink]:
-    """Create one invitation per leaver in one batch; the caller commits."""
+    """Create one invitation per leaver in one batch; the caller commits.
+
+    Each handout gets its number in the batch, so a lost one can be replaced by number.
+    The group tallies count the invitations; answers are counted there too, so response
+    rates never need the history of a single link.
+    """
     units = {u.code: u for u in db.scalars(
         select(OrgUnit).where(OrgUnit.code.in_({lv.unit_code for lv in leavers})))}
     batch = str(uuid.uuid4())
+    db.add(InvitationBatch(id=batch, questionnaire_key=questionnaire_key, created_on=today,
+                           size=len(leavers)))
     expires = today + timedelta(days=valid_days)
     pairs = []
-    for leaver in leavers:
+    for position, leaver in enumerate(leavers, start=1):
         token = new_token()
         invitation = Invitation(
-            token_digest=token_digest(secret, token), batch=batch,
+            token_digest=token_digest(secret, token), batch=batch, position=position,
             questionnaire_key=questionnaire_key, unit_id=units[leaver.unit_code].id,
             occupational_group_code=leaver.occupational_group_code,
             tenure_band=leaver.tenure_band, ending_type=leaver.ending_type,
@@ -171,25 +194,92 @@ def issue_invitations(db: Session, leavers: list[Leaver], *, questionnaire_key: 
         db.add(invitation)
         pairs.append((invitation, token))
     db.flush()
-    return [IssuedLink(inv.id, token, units[lv.unit_code].name, inv.leaving_quarter, expires)
-            for (inv, token), lv in zip(pairs, leavers, strict=True)]
+    count_invited(db, questionnaire_key, Counter(
+        (units[lv.unit_code].id, lv.quarter, lv.tenure_band) for lv in leavers))
+    return [IssuedLink(inv.id, token, batch, inv.position, len(leavers), today, expires)
+            for inv, token in pairs]
 
 
-def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int,
-                  today: date) -> list[IssuedLink]:
-    """New tokens for a batch's unused invitations (the old links stop working)."""
-    rows = db.scalars(select(Invitation).where(Invitation.batch == batch,
-                                               Invitation.used.is_(False))
-                      .order_by(Invitation.id)).all()
-    names = dict(db.execute(select(OrgUnit.id, OrgUnit.name)).all())
+def count_invited(db: Session, questionnaire_key: str, counts: Counter) -> None:
+    """Add to the invited tallies (insert or add, safe against a parallel import)."""
+    table = InvitationTally.__table__
+    upsert = (postgresql_insert if db.bind.dialect.name == "postgresql" else sqlite_insert)(table)
+    for (unit_id, quarter, band), number in counts.items():
+        db.execute(upsert.values(questionnaire_key=questionnaire_key, unit_id=unit_id,
+                                 quarter=quarter, tenure_band=band, invited=number, used=0)
+                   .on_conflict_do_update(index_elements=list(table.primary_key.columns.keys()),
+                                          set_={"invited": table.c.invited + number}))
+
+
+def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int, today: date,
+                  positions: set[int] | None = None) -> list[IssuedLink]:
+    """New links for a batch's handouts (all, or the numbers given); old links stop working.
+
+    A handout whose link has been used gets a link that is already used: the printout
+    looks the same either way, so replacing handouts never tells HR who has answered.
+    """
+    info = db.get(InvitationBatch, batch)
+    if info is None:
+        return []
+    wanted = sorted(positions or range(1, info.size + 1))
+    open_rows = {inv.position: inv for inv in db.scalars(select(Invitation).where(
+        Invitation.batch == batch, Invitation.used.is_(False),
+        Invitation.position.in_(wanted)))}
+    expires = today + timedelta(days=valid_days)
     issued = []
-    for invitation in rows:
+    for position in wanted:
+        if not 1 <= position <= info.size:
+            continue
         token = new_token()
-        invitation.token_digest = token_digest(secret, token)
-        invitation.expires_on = today + timedelta(days=valid_days)
-        issued.append(IssuedLink(invitation.id, token, names[invitation.unit_id],
-                                 invitation.leaving_quarter, invitation.expires_on))
+        invitation = open_rows.get(position)
+        if invitation is not None:
+            invitation.token_digest = token_digest(secret, token)
+            invitation.expires_on = expires
+        else:  # used, or expired and forgotten: a link that says it cannot be used again
+            db.add(Invitation(token_digest=token_digest(secret, token), used=True,
+                              expires_on=expires, created_on=None))
+        issued.append(IssuedLink(0, token, batch, position, info.size, info.created_on, expires))
+    db.flush()
     return issued
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Invited and answered in one unit and quarter; None where the group is too small."""
+
+    unit_name: str
+    quarter: str
+    invited: int | None
+    answered: int | None
+
+
+def participation(db: Session, questionnaire_key: str, minimum: int) -> list[Participation]:
+    """Participation by unit and quarter, only for groups of at least ``minimum`` invited.
+
+    The only participation figure HR sees: no batch or single link has a use status.
+    """
+    rows = db.execute(
+        select(OrgUnit.name, InvitationTally.quarter, func.sum(InvitationTally.invited),
+               func.sum(InvitationTally.used))
+        .join(OrgUnit, OrgUnit.id == InvitationTally.unit_id)
+        .where(InvitationTally.questionnaire_key == questionnaire_key)
+        .group_by(OrgUnit.name, InvitationTally.quarter)
+        .order_by(InvitationTally.quarter.desc(), OrgUnit.name)).all()
+    return [Participation(name, quarter, int(invited), int(used)) if invited >= minimum
+            else Participation(name, quarter, None, None) for name, quarter, invited, used in rows]
+
+
+def invitation_batches(db: Session) -> list[InvitationBatch]:
+    return list(db.scalars(select(InvitationBatch).order_by(InvitationBatch.created_on.desc(),
+                                                            InvitationBatch.id)))
+
+
+def parse_positions(text: str) -> set[int] | None:
+    """'3' or '2, 5 7' -> {2, 5, 7}; empty -> empty set (all); anything else -> None."""
+    parts = text.replace(",", " ").split()
+    if not all(p.isdigit() and len(p) <= 5 for p in parts):
+        return None
+    return {int(p) for p in parts}
 
 
 def create_open_link(db: Session, unit: OrgUnit, quarter: str, *, questionnaire_key: str,

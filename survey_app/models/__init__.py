@@ -1,6 +1,7 @@
 """All tables. Import models from here."""
 
 from survey_app.models.base import Base, today, utcnow
+from survey_app.models.keys import KeyCheck
 from survey_app.models.org import ORG_KINDS, OccupationalGroup, OrgUnit, OrgUnitPlacement
 from survey_app.models.people import (
     ROLES,
@@ -10,7 +11,17 @@ from survey_app.models.people import (
     User,
     UserRole,
 )
-from survey_app.models.survey import SOURCES, Draft, Invitation, OpenLink, Response, random_id
+from survey_app.models.survey import (
+    SOURCES,
+    Draft,
+    Invitation,
+    InvitationBatch,
+    InvitationTally,
+    OpenLink,
+    OpenLinkClaim,
+    Response,
+    random_id,
+)
 
 __all__ = [
     "ORG_KINDS",
@@ -19,7 +30,11 @@ __all__ = [
     "AuditEvent",
     "Draft",
     "Invitation",
+    "KeyCheck",
+    "InvitationBatch",
+    "InvitationTally",
     "OpenLink",
+    "OpenLinkClaim",
     "Response",
     "random_id",
     "Base",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_app.models.base import Base, today
@@ -23,22 +23,52 @@ def random_id() -> str:
 
 
 class Invitation(Base):
-    """One leaver's one-time link. Keeps an HMAC of the token and a used flag only."""
+    """One leaver's one-time link.
+
+    While it can still be used it carries the coarse attributes its response will get.
+    Once used (or expired) every attribute is cleared: what is left (token HMAC, used
+    flag, expiry) only refuses a second use and says why.
+    """
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    batch: Mapped[str] = mapped_column(String(36), index=True)
-    questionnaire_key: Mapped[str] = mapped_column(String(60))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    batch: Mapped[str | None] = mapped_column(String(36), index=True)
+    position: Mapped[int | None] = mapped_column()  # the handout's number within its batch
+    questionnaire_key: Mapped[str | None] = mapped_column(String(60))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     occupational_group_code: Mapped[str | None] = mapped_column(String(40))
-    tenure_band: Mapped[str] = mapped_column(String(20))
-    ending_type: Mapped[str] = mapped_column(String(40))
-    leaving_quarter: Mapped[str] = mapped_column(String(7))  # e.g. 2026Q3
-    created_on: Mapped[date] = mapped_column(default=today)
+    tenure_band: Mapped[str | None] = mapped_column(String(20))
+    ending_type: Mapped[str | None] = mapped_column(String(40))
+    leaving_quarter: Mapped[str | None] = mapped_column(String(7))  # e.g. 2026Q3
+    created_on: Mapped[date | None] = mapped_column(default=today)
     expires_on: Mapped[date] = mapped_column()
     used: Mapped[bool] = mapped_column(default=False)
+
+
+class InvitationBatch(Base):
+    """One round of handouts (a single invitation or a file): what HR may see of it."""
+
+    __tablename__ = "invitation_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    created_on: Mapped[date] = mapped_column(default=today)
+    size: Mapped[int] = mapped_column()
+
+
+class InvitationTally(Base):
+    """Invited and answered counts per group: response rates without per-link history."""
+
+    __tablename__ = "invitation_tallies"
+
+    questionnaire_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), primary_key=True)
+    tenure_band: Mapped[str] = mapped_column(String(20), primary_key=True)
+    invited: Mapped[int] = mapped_column(default=0)
+    used: Mapped[int] = mapped_column(default=0)
 
 
 class OpenLink(Base):
@@ -69,13 +99,28 @@ class Draft(Base):
     expires_on: Mapped[date] = mapped_column(index=True)
 
 
+class OpenLinkClaim(Base):
+    """A browser's spent open-link answer: refuses its second submission, nothing else.
+
+    The id is the HMAC of a random key in that browser's cookie, so it names no person
+    and no device; it is deleted when the open link has expired.
+    """
+
+    __tablename__ = "open_link_claims"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_on: Mapped[date] = mapped_column(index=True)
+
+
 class Response(Base):
     """An anonymous answer: coarse attributes and answers, nothing else."""
 
     __tablename__ = "responses"
     __table_args__ = (
         CheckConstraint("source IN ('invitation', 'open_link')", name="source"),
-        Index("ix_responses_quarter_questionnaire", "quarter", "questionnaire_key"),
+        # (key, quarter, id): the mixer samples a random run of a quarter's ids in O(sample).
+        Index("ix_responses_questionnaire_quarter_id", "questionnaire_key", "quarter", "id"),
+        Index("ix_responses_mixed", "mixed"),
         # Without a rowid SQLite stores rows in primary-key (random) order, not arrival order.
         {"sqlite_with_rowid": False},
     )
@@ -91,3 +136,5 @@ class Response(Base):
     quarter: Mapped[str] = mapped_column(String(7))
     answers: Mapped[dict] = mapped_column(JSON)  # closed answers; free text is sealed below
     sealed_texts: Mapped[str | None] = mapped_column(Text)
+    # False from the submission until the mixer has rewritten it among older responses.
+    mixed: Mapped[bool] = mapped_column(default=False, server_default=true())

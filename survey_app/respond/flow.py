@@ -21,6 +21,7 @@ class Progress:
     answers: dict
     version_changed: bool = False
     saved_step: int | None = None
+    stored: bool = False  # a draft row exists (open links create it at the first save)
 
     def steps(self, mode: str) -> list[Section]:
         return visible_sections(self.questionnaire, self.answers, mode)
@@ -45,11 +46,11 @@ def load_progress(db: Session, keyring: Keyring, catalogue: Catalogue,
         return Progress(catalogue.current(respondent.questionnaire_key), {})
     try:
         return Progress(catalogue.get(respondent.questionnaire_key, version), answers,
-                        saved_step=step)
+                        saved_step=step, stored=True)
     except KeyError:
         current = catalogue.current(respondent.questionnaire_key)
         kept = prune_answers(current, answers, respondent.mode)
-        return Progress(current, kept, version_changed=True, saved_step=step)
+        return Progress(current, kept, version_changed=True, saved_step=step, stored=True)
 
 
 def draft_expiry(db: Session, respondent: Respondent, today: date, valid_days: int) -> date:
@@ -68,7 +69,7 @@ def merge_step(progress: Progress, new_answers: dict, section: Section, mode: st
     own = {key for q in section.questions for key in q.answer_keys()}
     merged = {k: v for k, v in progress.answers.items() if k not in own} | new_answers
     return Progress(progress.questionnaire, prune_answers(progress.questionnaire, merged, mode),
-                    progress.version_changed, progress.saved_step)
+                    progress.version_changed, progress.saved_step, progress.stored)
 
 
 def store_progress(db: Session, keyring: Keyring, respondent: Respondent, progress: Progress,
@@ -78,12 +79,3 @@ def store_progress(db: Session, keyring: Keyring, respondent: Respondent, progre
                questionnaire_key=progress.questionnaire.key,
                version=progress.questionnaire.version, answers=progress.answers,
                expires_on=expires_on, step=step)
-
-
-def ensure_draft(db: Session, keyring: Keyring, catalogue: Catalogue, respondent: Respondent,
-                 expires_on: date) -> None:
-    """An open-link respondent gets an (empty) draft at once: submitting claims it."""
-    version, _answers, _step = load_draft(db, keyring, respondent.draft_id)
-    if version is None:
-        current = catalogue.current(respondent.questionnaire_key)
-        store_progress(db, keyring, respondent, Progress(current, {}), expires_on)

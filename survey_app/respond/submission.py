@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
-import random
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire, missing_required, prune_answers
 from survey_app.crypto import Keyring
-from survey_app.models import Draft, Invitation, Response, random_id
+from survey_app.models import (
+    Invitation,
+    InvitationTally,
+    OpenLink,
+    OpenLinkClaim,
+    Response,
+    random_id,
+)
 from survey_app.respond.drafts import delete_draft
 from survey_app.respond.links import Respondent
 
 TEXT_KINDS = frozenset({"short_text", "long_text"})
 # In open-link mode these answers are the response's coarse attributes, not answers.
 ATTRIBUTE_ANSWERS = {"tenure_band": "tenure_band", "occupational_group": "occupational_group_code"}
-
-_shuffle = random.SystemRandom().shuffle
 
 
 class AlreadySubmitted(Exception):
@@ -43,11 +48,15 @@ def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
                     respondent: Respondent, answers: dict) -> None:
     """Mark the invitation used and store the response, or raise; the caller commits.
 
-    The response gets a random id and only coarse attributes. Call this as the first
+    The response gets a random id and only coarse attributes, and stays unmixed until
+    `mixing.mix_pending` hides it among older responses. Call this as the first
     statement of a transaction: the conditional UPDATE is what makes a double-tapped
     or concurrent submit store exactly one response.
     """
-    _claim(db, respondent)
+    try:
+        _claim(db, respondent)
+    except IntegrityError as exc:
+        raise AlreadySubmitted() from exc
     answers = prune_answers(questionnaire, answers, respondent.mode)
     missing = missing_required(questionnaire, answers, respondent.mode)
     if missing:
@@ -69,7 +78,7 @@ def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
         id=response_id, questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version, source=respondent.mode,
         unit_id=respondent.unit_id, quarter=respondent.quarter, answers=closed,
-        sealed_texts=sealed, **attributes,
+        sealed_texts=sealed, mixed=False, **attributes,
     ))
     delete_draft(db, respondent.draft_id)
 
@@ -79,38 +88,58 @@ def _claim(db: Session, respondent: Respondent) -> None:
 
     Claiming comes first: a parallel tap that arrives after the winner committed finds
     nothing to claim and is told the answers are already in, whatever it had loaded.
+    A used invitation forgets everything but what refuses a second use, and its group's
+    tally counts one more answer instead.
     """
     if respondent.mode == "invitation":
         claimed = db.execute(
             update(Invitation)
             .where(Invitation.token_digest == respondent.link_ref, Invitation.used.is_(False))
-            .values(used=True)
+            .values(used=True, **FORGOTTEN_WHEN_USED)
         ).rowcount
+        if claimed == 1:
+            count_answer(db, respondent)
     else:
-        claimed = db.execute(delete(Draft).where(Draft.id == respondent.draft_id)).rowcount
+        claimed = _claim_open_answer(db, respondent)
     if claimed != 1:
         raise AlreadySubmitted()
 
 
-def reshuffle_quarter(db: Session, quarter: str, questionnaire_key: str) -> int:
-    """Rewrite a quarter's responses in random order and touch its used invitations.
+def _claim_open_answer(db: Session, respondent: Respondent) -> int:
+    """Insert the browser's spent key, as the transaction's first (writing) statement.
 
-    Run in its own transaction right after a submission. Afterwards every response of
-    the quarter shares one write transaction and a random storage position, and every
-    used invitation of the quarter shares another, so PostgreSQL's hidden row versions
-    (xmin) and physical order no longer pair a response with the invitation it used.
+    A second insert of the same key (a double tap) waits for the first and then fails on
+    the primary key; the caller turns that into AlreadySubmitted after rolling back.
     """
-    table = Response.__table__
-    where = (table.c.quarter == quarter) & (table.c.questionnaire_key == questionnaire_key)
-    rows = [dict(row) for row in db.execute(select(table).where(where)).mappings()]
-    _shuffle(rows)
-    db.execute(delete(table).where(where))
-    if rows:
-        db.execute(insert(table), rows)
-    db.execute(update(Invitation)
-               .where(Invitation.leaving_quarter == quarter, Invitation.used.is_(True))
-               .values(used=True))
-    return len(rows)
+    expiry = select(OpenLink.expires_on).where(OpenLink.id == int(respondent.link_ref))
+    db.execute(insert(OpenLinkClaim).values(id=respondent.draft_id,
+                                            expires_on=expiry.scalar_subquery()))
+    return 1
+
+
+def is_claimed(db: Session, respondent: Respondent) -> bool:
+    """Whether this respondent's answer is stored (by this request or a parallel tap)."""
+    if respondent.mode == "invitation":
+        return bool(db.scalar(select(Invitation.used).where(
+            Invitation.token_digest == respondent.link_ref)))
+    return db.get(OpenLinkClaim, respondent.draft_id) is not None
+
+
+# Everything an invitation carries besides its digest, used flag and expiry.
+FORGOTTEN_WHEN_USED = {
+    "batch": None, "position": None, "questionnaire_key": None, "unit_id": None,
+    "occupational_group_code": None, "tenure_band": None, "ending_type": None,
+    "leaving_quarter": None, "created_on": None,
+}
+
+
+def count_answer(db: Session, respondent: Respondent) -> None:
+    db.execute(update(InvitationTally).where(
+        InvitationTally.questionnaire_key == respondent.questionnaire_key,
+        InvitationTally.unit_id == respondent.unit_id,
+        InvitationTally.quarter == respondent.quarter,
+        InvitationTally.tenure_band == respondent.tenure_band,
+    ).values(used=InvitationTally.used + 1))
 
 
 def open_texts(keyring: Keyring, response: Response) -> dict:

@@ -21,22 +21,22 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from wtforms.validators import ValidationError
 
 from questionnaires import build_form, read_answers
 from survey_app.crypto import token_digest
 from survey_app.extensions import csrf, db
 from survey_app.instruments import catalogue
-from survey_app.models import OccupationalGroup, today
+from survey_app.models import OccupationalGroup, OpenLinkClaim, today
 from survey_app.respond.flow import (
     Progress,
     draft_expiry,
-    ensure_draft,
     load_progress,
     merge_step,
     store_progress,
 )
+from survey_app.respond.limits import allow
 from survey_app.respond.links import (
     LinkProblem,
     Respondent,
@@ -44,10 +44,11 @@ from survey_app.respond.links import (
     resolve_open_link,
     still_valid,
 )
+from survey_app.respond.mixing import mix_pending
 from survey_app.respond.submission import (
     AlreadySubmitted,
     Incomplete,
-    reshuffle_quarter,
+    is_claimed,
     submit_response,
 )
 
@@ -57,6 +58,11 @@ csrf.exempt(bp)  # checked in step_submit, which keeps the answers when the chec
 SESSION_KEY = "respond"
 DONE_KEY = "respond_done"
 LINK_STATUS = {"malformed": 404, "unknown": 404, "used": 410, "expired": 410}
+RETRY_AFTER_SECONDS = 10
+
+
+class NotSaved(Exception):
+    """The database did not take what the respondent sent; nothing may claim otherwise."""
 
 
 def _keyring():
@@ -76,8 +82,12 @@ def _locale() -> str:
 
 
 def _group_choices(source: str, locale: str):
-    groups = db.session.scalars(select(OccupationalGroup).where(OccupationalGroup.active)
-                                .order_by(OccupationalGroup.name_sv)).all()
+    try:
+        groups = db.session.scalars(select(OccupationalGroup).where(OccupationalGroup.active)
+                                    .order_by(OccupationalGroup.name_sv)).all()
+    except DBAPIError:  # the not-saved page still shows the rest of the step
+        db.session.rollback()
+        return []
     return [(g.code, g.name(locale)) for g in groups]
 
 
@@ -114,11 +124,20 @@ def open_shared_link(token: str):
                                        draft_id=token_digest(_secret(), "open:" + browser_key))
     except LinkProblem as problem:
         return _link_problem(problem)
-    ensure_draft(db.session, _keyring(), catalogue(), respondent,
-                 draft_expiry(db.session, respondent, today(),
-                              current_app.config["INVITATION_VALID_DAYS"]))
-    db.session.commit()
+    # No row is written here: the draft appears at the first save, so visits cost nothing.
+    if db.session.get(OpenLinkClaim, respondent.draft_id) is not None:
+        return render_template("respond/already_answered.html", token=token)
     return _begin(respondent)
+
+
+@bp.post("/o/<token>/someone-else")
+def open_link_someone_else(token: str):
+    """A deliberate new answer on a device that has answered (a shared phone or tablet)."""
+    if not _csrf_ok():
+        return render_template("respond/already_answered.html", token=token, expired=True), 400
+    for key in ("open_key", SESSION_KEY, DONE_KEY):
+        session.pop(key, None)
+    return redirect(url_for("respond.open_shared_link", token=token))
 
 
 def respondent_page(view):
@@ -166,6 +185,14 @@ def step_submit(number: int):
         session[SESSION_KEY] = respondent.to_session()
         session.permanent = True
     try:
+        return _take_step(respondent, number, expired_form)
+    except (DBAPIError, NotSaved):
+        db.session.rollback()
+        return _not_saved(respondent, number)
+
+
+def _take_step(respondent: Respondent, number: int, expired_form: bool):
+    try:
         still_valid(db.session, respondent, today())
     except LinkProblem as problem:
         if problem.kind == "used":
@@ -185,7 +212,10 @@ def step_submit(number: int):
     action = request.form.get("action", "next")
     progress = merge_step(progress, answers, section, respondent.mode)
     if action == "next" and not errors and number == len(progress.steps(respondent.mode)):
-        return _submit(respondent, progress)  # the draft is deleted with the submission
+        return _submit(respondent, progress, number)  # the draft is deleted with the submission
+    if respondent.mode == "open_link" and not progress.stored \
+            and not allow("OPEN_LINK_DRAFT_LIMIT"):
+        return _too_many(respondent, progress, number)
     expires = draft_expiry(db.session, respondent, today(),
                            current_app.config["INVITATION_VALID_DAYS"])
     comes_next = {"later": number, "back": max(number - 1, 1)}.get(
@@ -202,34 +232,68 @@ def step_submit(number: int):
     return redirect(url_for("respond.step", number=number + 1))
 
 
-def _submit(respondent: Respondent, progress: Progress):
+def _submit(respondent: Respondent, progress: Progress, number: int):
+    """Store the response; the thank-you page only once it is committed."""
     db.session.rollback()  # the claim below must open its own transaction
+    if respondent.mode == "open_link" and not allow("OPEN_LINK_SUBMIT_LIMIT"):
+        return _too_many(respondent, progress, number)
     try:
         submit_response(db.session, _keyring(), progress.questionnaire, respondent,
                         progress.answers)
         db.session.commit()
     except AlreadySubmitted:
-        db.session.rollback()
-        session.pop(SESSION_KEY, None)
-        return redirect(url_for("respond.thanks"))
+        db.session.rollback()  # the link (or this browser's answer) is stored already
+        return _finished(respondent, mixed=False)
     except Incomplete as exc:
         db.session.rollback()
         first = _step_of(respondent, progress, exc.missing[0])
         return redirect(url_for("respond.step", number=first, missing=1))
-    except OperationalError:
-        db.session.rollback()  # SQLite busy: the other tap won; its thanks page stands
-        session.pop(SESSION_KEY, None)
-        return redirect(url_for("respond.thanks"))
-    session.pop(SESSION_KEY, None)
-    session.pop("open_key", None)  # a later visit to an open link starts a new answer
-    session[DONE_KEY] = True
-    try:
-        reshuffle_quarter(db.session, respondent.quarter, respondent.questionnaire_key)
-        db.session.commit()
-    except OperationalError:
-        # SQLite busy with a parallel submission: that one reshuffles the same quarter.
+    except DBAPIError as exc:
         db.session.rollback()
+        # A lost connection at COMMIT leaves the outcome open: look before answering.
+        if _stored_after_all(respondent):
+            return _finished(respondent, mixed=False)
+        raise NotSaved() from exc
+    return _finished(respondent, mixed=True)
+
+
+def _stored_after_all(respondent: Respondent) -> bool:
+    try:
+        return is_claimed(db.session, respondent)
+    except DBAPIError:
+        db.session.rollback()
+        return False
+
+
+def _finished(respondent: Respondent, mixed: bool):
+    session.pop(SESSION_KEY, None)
+    session[DONE_KEY] = True
+    if mixed:
+        # The response is committed whatever happens here; mixing failures only wait.
+        digest = respondent.link_ref if respondent.mode == "invitation" else None
+        for _round in range(5):  # responses committed while another mixer ran
+            if mix_pending(db.session, sample=current_app.config["MIX_SAMPLE"],
+                           used_digest=digest) <= 0:
+                break
+            digest = None
     return redirect(url_for("respond.thanks"))
+
+
+def _not_saved(respondent: Respondent, number: int):
+    """503: nothing of this request was saved; the answers are shown again as typed."""
+    try:
+        progress = load_progress(db.session, _keyring(), catalogue(), respondent)
+    except DBAPIError:
+        db.session.rollback()
+        progress = Progress(catalogue().current(respondent.questionnaire_key), {})
+    number = max(1, min(number, len(progress.steps(respondent.mode))))
+    body = _render_step(respondent, progress, number, formdata=request.form, notice="not_saved")
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _too_many(respondent: Respondent, progress: Progress, number: int):
+    body = _render_step(respondent, progress, number, formdata=request.form, notice="too_many")
+    return body, 429, {"Retry-After": "3600"}
 
 
 def _step_of(respondent: Respondent, progress: Progress, question_key: str) -> int:
@@ -248,7 +312,7 @@ def _render_step(respondent: Respondent, progress: Progress, number: int, formda
     form_class = build_form(progress.questionnaire, section.key, progress.answers, _locale(),
                             respondent.mode, base=FlaskForm, choices_provider=_group_choices)
     form = form_class(formdata=formdata) if formdata is not None else form_class(formdata=None)
-    if formdata is not None and notice is None:
+    if formdata is not None and notice not in ("expired",):
         read_answers(progress.questionnaire, section.key, form, progress.answers, _locale(),
                      respondent.mode, _group_choices)
     if request.args.get("missing"):
