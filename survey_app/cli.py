@@ -174,18 +174,17 @@ def demo_load(size: int, seed: int) -> None:
 
 @survey_cli.command("housekeep")
 def survey_housekeep() -> None:
-    """Delete expired drafts; on PostgreSQL also rewrite the survey tables (run nightly)."""
+    """Expired drafts, keys and links; mix waiting responses; on PostgreSQL VACUUM FULL (nightly)."""
     from survey_app.housekeeping import housekeep, vacuum_survey_tables
     from survey_app.models import today
 
     session = db.new_session()
     try:
-        purged = housekeep(session, today())
-        session.commit()
+        upkeep = housekeep(session, today(), mix_sample=current_app.config["MIX_SAMPLE"])
     finally:
         session.close()
     vacuumed = vacuum_survey_tables(db.engine)
-    click.echo(f"deleted {purged} expired drafts" + ("; vacuumed" if vacuumed else ""))
+    click.echo(str(upkeep) + ("; vacuumed" if vacuumed else ""))
 
 
 @keys_cli.command("generate")
