@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
     register_extensions(app)
+    check_encryption_keys(app)
     register_security(app)
     register_i18n(app)
     register_blueprints(app)
@@ -46,6 +47,13 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.extensions["keyring"] = Keyring.parse(app.config["ENCRYPTION_KEYS"])
+
+
+def check_encryption_keys(app: Flask) -> None:
+    """A well-formed key that is not this deployment's stops the start (see key_checks.py)."""
+    from survey_app.key_checks import verify_at_start
+
+    verify_at_start(app)
 
 
 def register_security(app: Flask) -> None:

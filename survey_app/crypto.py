@@ -59,10 +59,14 @@ class Keyring:
         return max(self.keys)
 
     def seal(self, plaintext: str, *, table: str, row_id: str, column: str) -> str:
+        return self.seal_with(self.current, plaintext, table=table, row_id=row_id, column=column)
+
+    def seal_with(self, version: int, plaintext: str, *, table: str, row_id: str, column: str) -> str:
+        """Seal with one given key; only the start-up key check needs an older one."""
         nonce = os.urandom(NONCE_BYTES)
         aad = _associated(table, row_id, column)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, plaintext.encode(), aad)
-        return f"v{self.current}:" + base64.urlsafe_b64encode(nonce + sealed).decode()
+        sealed = AESGCM(self.keys[version]).encrypt(nonce, plaintext.encode(), aad)
+        return f"v{version}:" + base64.urlsafe_b64encode(nonce + sealed).decode()
 
     def open(self, value: str, *, table: str, row_id: str, column: str) -> str:
         version, _, body = value.partition(":")

@@ -60,6 +60,8 @@ def upgrade() -> None:
             batch_op.alter_column(name, existing_type=kind, nullable=True)
     with op.batch_alter_table("responses", schema=None) as batch_op:
         batch_op.add_column(sa.Column("mixed", sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column("mix_group", sa.String(length=36), nullable=True))
+        batch_op.create_index(batch_op.f("ix_responses_mix_group"), ["mix_group"], unique=False)
         batch_op.drop_index("ix_responses_quarter_questionnaire")
         batch_op.create_index("ix_responses_questionnaire_quarter_id",
                               ["questionnaire_key", "quarter", "id"], unique=False)
@@ -88,6 +90,8 @@ def downgrade() -> None:
     op.execute("DELETE FROM invitations WHERE unit_id IS NULL")
     with op.batch_alter_table("responses", schema=None) as batch_op:
         batch_op.drop_index("ix_responses_mixed")
+        batch_op.drop_index(batch_op.f("ix_responses_mix_group"))
+        batch_op.drop_column("mix_group")
         batch_op.drop_index("ix_responses_questionnaire_quarter_id")
         batch_op.create_index("ix_responses_quarter_questionnaire", ["quarter", "questionnaire_key"],
                               unique=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import insert
@@ -15,6 +16,7 @@ from survey_app.demo.leavers import generate_leavers
 from survey_app.demo.organisation import groups_for_unit
 from survey_app.models import Invitation, InvitationBatch, InvitationTally, OrgUnit, Response, random_id
 from survey_app.periods import parse_quarter, quarter_of, shift_quarter
+from survey_app.respond.mixing import DEFAULT_SAMPLE
 from survey_app.respond.submission import FORGOTTEN_WHEN_USED
 
 BATCH = 5000
@@ -24,6 +26,20 @@ def quarter_end(quarter: str) -> date:
     year, number = parse_quarter(quarter)
     first_of_next = date(year + (number == 4), 1 if number == 4 else number * 3 + 1, 1)
     return first_of_next - timedelta(days=1)
+
+
+def _mix_groups(responses: list[dict], rng: random.Random) -> None:
+    """Demo responses sit in mix groups as if the mixer had written them (respond/mixing.py)."""
+    size = DEFAULT_SAMPLE + 1
+    by_quarter: dict[str, list[dict]] = {}
+    for row in responses:
+        by_quarter.setdefault(row["quarter"], []).append(row)
+    for rows in by_quarter.values():
+        parts = max(1, len(rows) // size)
+        for index in range(parts):
+            group = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            for row in rows[index::parts]:
+                row["mix_group"] = group
 
 
 def load_survey_history(db: Session, units: dict[str, OrgUnit], keyring: Keyring, *,
@@ -74,6 +90,7 @@ def load_survey_history(db: Session, units: dict[str, OrgUnit], keyring: Keyring
                 "quarter": leaver.quarter, "answers": leaver.answers, "sealed_texts": sealed,
                 "mixed": True})
     rng.shuffle(responses)
+    _mix_groups(responses, rng)
     db.execute(insert(InvitationBatch), list(batches.values()))
     db.execute(insert(InvitationTally), list(tallies.values()))
     for start in range(0, len(invitations), BATCH):

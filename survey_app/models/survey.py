@@ -138,3 +138,6 @@ class Response(Base):
     sealed_texts: Mapped[str | None] = mapped_column(Text)
     # False from the submission until the mixer has rewritten it among older responses.
     mixed: Mapped[bool] = mapped_column(default=False, server_default=true())
+    # Responses last written together (see respond/mixing.py); on PostgreSQL it names
+    # what the shared transaction id already shows, so it adds nothing to a dump.
+    mix_group: Mapped[str | None] = mapped_column(String(36), index=True)

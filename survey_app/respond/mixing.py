@@ -1,117 +1,168 @@
 """Hiding each new response among older ones, so storage never pairs it with its link.
 
-A submission inserts its response with ``mixed = false`` in the same transaction that
-claims the invitation, so on PostgreSQL both rows carry that transaction's id (xmin)
-and the response sits at the end of the heap. Right after the commit, the mixer takes
-every unmixed response plus a random run of older responses of the same quarter,
-deletes exactly those rows (by id) and inserts them again in random order in one
-transaction. Afterwards the new response shares its transaction id and its storage
-neighbourhood with at least ``sample`` others, and the invitation it used no longer
-shares a transaction id with anything.
+A submission inserts its response (``mixed = false``) in the transaction that claims
+the invitation, so on PostgreSQL both rows carry that transaction's id (``xmin``) and
+the response sits at the end of the heap. Right after the commit the mixer rewrites
+it together with one whole earlier *mix group* of the same quarter: it deletes exactly
+those rows (by id) and inserts them again, in random order, in one transaction, which
+becomes their shared ``xmin``. Groups hold between ``size`` and ``2 * size - 1``
+responses: when a merge would reach ``2 * size`` it is written as two groups, each in
+its own transaction.
 
-Correct under concurrency by construction: the mixer deletes only rows it has read
-(by primary key), never by a predicate, so a response committed meanwhile is never
-touched; a response the mixer did not see stays unmixed for the next run. Only one
-mixer runs at a time (a PostgreSQL advisory lock, taken without waiting; SQLite's
-write lock, taken before the first read), and its cost depends on the sample and the
-number of unmixed rows, not on the size of the quarter.
+Why whole groups: a group is only ever merged or split into parts of at least
+``size``, never thinned out, so at every moment each response shares its transaction
+id with at least ``size - 1`` others (once the quarter has that many), and the group
+that holds the newest response also holds at least ``size`` older ones.
+
+Correct under concurrency: the mixer deletes only rows it has read, by primary key, so
+a response committed meanwhile is never touched; one it did not see stays unmixed for
+the next run. One mixer runs at a time (a PostgreSQL advisory lock taken without
+waiting; SQLite's write lock taken before the first read). The work per run depends on
+``size`` and on the number of unmixed rows, not on the size of the quarter.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 
-from sqlalchemy import delete, insert, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from survey_app.models import Invitation, Response
+from survey_app.models import Response
 
 DEFAULT_SAMPLE = 20
 MAX_PENDING = 500  # one run's share of a burst; the rest waits for the next run
 _ADVISORY_KEY = 0x6176_6700  # "avg": one mixer per database at a time
 _random = random.SystemRandom()
+_table = Response.__table__
+logger = logging.getLogger(__name__)
 
 
-def mix_pending(db: Session, *, sample: int = DEFAULT_SAMPLE, used_digest: str | None = None) -> int:
-    """Mix the unmixed responses into older ones; returns how many were mixed, or -1.
+def mix_pending(db: Session, *, sample: int = DEFAULT_SAMPLE) -> int:
+    """Mix the unmixed responses into earlier groups; how many were mixed, or -1.
 
-    -1 means another mixer holds the lock; its run (or the next one) takes these rows.
-    Call with no transaction open; this commits or rolls back its own.
-    ``used_digest`` is the invitation the caller just claimed: it is touched in the
-    same transaction, so used invitations share transaction ids in batches too.
+    -1 means another mixer holds the lock (it looks again for waiting rows after it lets
+    go, so these are taken) or the database refused; nothing is lost either way. Runs on
+    a connection of its own, because a session-level lock must stay on one connection.
     """
+    size = max(sample, 1) + 1  # a new response hides among at least ``sample`` others
     db.rollback()
+    engine = db.get_bind()
+    mixed = 0
     try:
-        if not _lock(db):
-            db.rollback()
-            return -1
-        pending = db.execute(select(Response.__table__).where(Response.mixed.is_(False))
-                             .limit(MAX_PENDING)).mappings().all()
-        if not pending:
-            db.rollback()
-            return 0
-        rows = [dict(r) for r in pending]
-        groups: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for row in rows:
-            groups[(row["questionnaire_key"], row["quarter"])].add(row["id"])
-        for (key, quarter), fresh in groups.items():
-            rows += [dict(r) for r in _older_run(db, key, quarter, sample, exclude=fresh)]
-        _rewrite(db, rows)
-        if used_digest:
-            _touch_used(db, used_digest, sample)
-        db.commit()
-        return len(pending)
-    except OperationalError:
-        db.rollback()  # busy or gone: the rows stay unmixed and are taken by the next run
+        for _round in range(20):
+            with engine.connect() as conn:
+                if not _waiting(conn):
+                    return mixed  # nothing waits (looked for after the lock was let go)
+                done = _mix_once(conn, size)
+            if done < 0:
+                return mixed or -1
+            mixed += done
+    except DBAPIError as exc:
+        logger.warning("Mixing skipped, rows wait for the next run: %s",
+                       type(getattr(exc, "orig", exc)).__name__)
         return -1
+    return mixed
 
 
-def _lock(db: Session) -> bool:
-    if db.bind.dialect.name == "postgresql":
-        return bool(db.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
-                               {"k": _ADVISORY_KEY}).scalar())
-    # SQLite: take the write lock before reading, so what is read cannot change under us.
-    db.execute(text("BEGIN IMMEDIATE"))
-    return True
+def _waiting(conn: Connection) -> bool:
+    found = conn.execute(select(_table.c.id).where(_table.c.mixed.is_(False)).limit(1)).first()
+    conn.rollback()
+    return found is not None
 
 
-def _older_run(db: Session, key: str, quarter: str, size: int, exclude: set[str]):
-    """A run of ``size`` mixed responses of the quarter that starts at a random id.
+def _mix_once(conn: Connection, size: int) -> int:
+    with _mixer_lock(conn) as locked:
+        if not locked:
+            return -1
+        pending = [dict(r) for r in conn.execute(
+            select(_table).where(_table.c.mixed.is_(False)).limit(MAX_PENDING)).mappings()]
+        by_quarter: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for row in pending:
+            by_quarter[(row["questionnaire_key"], row["quarter"])].append(row)
+        for (key, quarter), fresh in by_quarter.items():
+            _merge(conn, fresh + _random_group(conn, key, quarter, size), size)
+        return len(pending)
 
-    Ids are random UUIDs, so a run of consecutive ids is a random sample; the index
-    on (key, quarter, id) makes this cost O(size) whatever the size of the quarter.
+
+@contextmanager
+def _mixer_lock(conn: Connection):
+    """Yield whether this run may mix; only one run at a time may.
+
+    PostgreSQL: a session-level advisory lock, not waited for, and each group is then
+    written in a transaction of its own (its own ``xmin``). SQLite keeps no transaction
+    ids, so the whole run is one transaction that holds the write lock from the start.
     """
-    table = Response.__table__
+    if conn.dialect.name != "postgresql":
+        conn.execute(text("BEGIN IMMEDIATE"))
+        try:
+            yield True
+            conn.commit()
+        finally:
+            conn.rollback()
+        return
+    locked = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                               {"k": _ADVISORY_KEY}).scalar())
+    conn.commit()
+    try:
+        yield locked
+    finally:
+        if locked:
+            try:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _ADVISORY_KEY})
+                conn.commit()
+            except DBAPIError:
+                conn.invalidate()  # closing the connection is what frees a stuck lock
+                raise
+
+
+def _random_group(conn: Connection, key: str, quarter: str, size: int) -> list[dict]:
+    """The whole mix group of a random mixed response of the quarter (O(group) rows).
+
+    Ids are random UUIDs, so the first id after a random pivot is a random response.
+    Rows from before mix groups existed have none; a random run of them stands in.
+    """
+    where = ((_table.c.questionnaire_key == key) & (_table.c.quarter == quarter)
+             & _table.c.mixed.is_(True))
     pivot = str(uuid.UUID(int=_random.getrandbits(128)))
-    where = ((table.c.questionnaire_key == key) & (table.c.quarter == quarter)
-             & table.c.mixed.is_(True))
-    after = db.execute(select(table).where(where, table.c.id >= pivot)
-                       .order_by(table.c.id).limit(size)).mappings().all()
-    before = db.execute(select(table).where(where, table.c.id < pivot)
-                        .order_by(table.c.id).limit(size - len(after))).mappings().all() \
-        if len(after) < size else []
-    return [r for r in (*after, *before) if r["id"] not in exclude]
+    first = conn.execute(select(_table.c.id, _table.c.mix_group).where(where, _table.c.id >= pivot)
+                       .order_by(_table.c.id).limit(1)).first() or \
+        conn.execute(select(_table.c.id, _table.c.mix_group).where(where)
+                   .order_by(_table.c.id).limit(1)).first()
+    if first is None:
+        return []
+    if first.mix_group is not None:
+        return [dict(r) for r in conn.execute(
+            select(_table).where(_table.c.mix_group == first.mix_group)).mappings()]
+    legacy = where & _table.c.mix_group.is_(None)
+    run = [dict(r) for r in conn.execute(select(_table).where(legacy, _table.c.id >= first.id)
+                                       .order_by(_table.c.id).limit(size)).mappings()]
+    if len(run) < size:  # wrap around: ids form a ring
+        run += [dict(r) for r in conn.execute(select(_table).where(legacy, _table.c.id < first.id)
+                                            .order_by(_table.c.id).limit(size - len(run)))
+                .mappings()]
+    return run
 
 
-def _rewrite(db: Session, rows: list[dict]) -> None:
-    table = Response.__table__
-    ids = [row["id"] for row in rows]
-    db.execute(delete(table).where(table.c.id.in_(ids)))
+def _merge(conn: Connection, rows: list[dict], size: int) -> None:
+    """Write ``rows`` as one group, or as several of ``size`` to ``2 * size - 1`` rows."""
     _random.shuffle(rows)
-    db.execute(insert(table), [row | {"mixed": True} for row in rows])
+    parts = max(1, len(rows) // size)
+    for index in range(parts):
+        _rewrite(conn, rows[index::parts])
 
 
-def _touch_used(db: Session, digest: str, sample: int) -> None:
-    """Rewrite the just-used invitation together with a random run of other used ones."""
-    pivot = f"{_random.getrandbits(256):064x}"
-    column = Invitation.token_digest
-    used = Invitation.used.is_(True)
-    run = list(db.scalars(select(column).where(used, column >= pivot).order_by(column)
-                          .limit(sample)))
-    if len(run) < sample:  # wrap around to the start, as a ring of random digests
-        run += db.scalars(select(column).where(used, column < pivot).order_by(column)
-                          .limit(sample - len(run)))
-    db.execute(update(Invitation).where(column.in_([digest, *run])).values(used=True))
+def _rewrite(conn: Connection, rows: list[dict]) -> None:
+    """One group: delete exactly these ids and insert them again in random order."""
+    group = str(uuid.uuid4())
+    conn.execute(delete(_table).where(_table.c.id.in_([row["id"] for row in rows])))
+    _random.shuffle(rows)
+    conn.execute(insert(_table), [row | {"mixed": True, "mix_group": group} for row in rows])
+    if conn.dialect.name == "postgresql":
+        conn.commit()  # the group's own transaction id; the advisory lock is still held

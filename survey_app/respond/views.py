@@ -186,8 +186,12 @@ def step_submit(number: int):
         session.permanent = True
     try:
         return _take_step(respondent, number, expired_form)
-    except (DBAPIError, NotSaved):
+    except (DBAPIError, NotSaved) as exc:
         db.session.rollback()
+        cause = exc.__cause__ if isinstance(exc, NotSaved) else exc
+        # The kind of failure only: statements and parameters may hold answers.
+        current_app.logger.warning("Respondent step not saved: %s",
+                                   type(getattr(cause, "orig", cause)).__name__)
         return _not_saved(respondent, number)
 
 
@@ -269,13 +273,8 @@ def _finished(respondent: Respondent, mixed: bool):
     session.pop(SESSION_KEY, None)
     session[DONE_KEY] = True
     if mixed:
-        # The response is committed whatever happens here; mixing failures only wait.
-        digest = respondent.link_ref if respondent.mode == "invitation" else None
-        for _round in range(5):  # responses committed while another mixer ran
-            if mix_pending(db.session, sample=current_app.config["MIX_SAMPLE"],
-                           used_digest=digest) <= 0:
-                break
-            digest = None
+        # The response is committed whatever happens here; a failed mix only waits.
+        mix_pending(db.session, sample=current_app.config["MIX_SAMPLE"])
     return redirect(url_for("respond.thanks"))
 
 
