@@ -68,7 +68,8 @@ def _handouts(issued: list[IssuedLink], title: str):
 def invitations():
     minimum = current_app.config["MIN_RESPONDENTS"]
     return render_template("hr/invitations.html", batches=invitation_batches(db.session),
-                           participation=participation(db.session, QUESTIONNAIRE, minimum),
+                           participation=participation(db.session, QUESTIONNAIRE, minimum,
+                                                       request.args.get("quarter")),
                            minimum=minimum)
 
 

@@ -245,28 +245,41 @@ def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int, toda
 
 @dataclass(frozen=True)
 class Participation:
-    """Invited and answered in one unit and quarter; None where the group is too small."""
+    """Invited and answered per unit in one quarter, for groups of at least the minimum."""
 
-    unit_name: str
-    quarter: str
-    invited: int | None
-    answered: int | None
+    quarter: str | None
+    quarters: list[str]
+    shown: list[tuple[str, int, int]]  # unit name, invited, answered
+    too_small: int  # units not shown (fewer invited than the minimum, or the complement)
+    total: tuple[int, int] | None  # the quarter's invited and answered, if at the minimum
 
 
-def participation(db: Session, questionnaire_key: str, minimum: int) -> list[Participation]:
-    """Participation by unit and quarter, only for groups of at least ``minimum`` invited.
-
-    The only participation figure HR sees: no batch or single link has a use status.
+def participation(db: Session, questionnaire_key: str, minimum: int,
+                  quarter: str | None = None) -> Participation:
+    """Participation by unit in a quarter (the latest by default), only for units with at
+    least ``minimum`` invited. The only participation figure HR sees: no batch or single
+    link has a use status.
     """
+    quarters = sorted(set(db.scalars(select(InvitationTally.quarter).where(
+        InvitationTally.questionnaire_key == questionnaire_key))), reverse=True)
+    if quarter not in quarters:
+        quarter = quarters[0] if quarters else None
     rows = db.execute(
-        select(OrgUnit.name, InvitationTally.quarter, func.sum(InvitationTally.invited),
-               func.sum(InvitationTally.used))
+        select(OrgUnit.name, func.sum(InvitationTally.invited), func.sum(InvitationTally.used))
         .join(OrgUnit, OrgUnit.id == InvitationTally.unit_id)
-        .where(InvitationTally.questionnaire_key == questionnaire_key)
-        .group_by(OrgUnit.name, InvitationTally.quarter)
-        .order_by(InvitationTally.quarter.desc(), OrgUnit.name)).all()
-    return [Participation(name, quarter, int(invited), int(used)) if invited >= minimum
-            else Participation(name, quarter, None, None) for name, quarter, invited, used in rows]
+        .where(InvitationTally.questionnaire_key == questionnaire_key,
+               InvitationTally.quarter == quarter)
+        .group_by(OrgUnit.name).order_by(OrgUnit.name)).all()
+    shown = sorted(((name, int(invited), int(used)) for name, invited, used in rows
+                    if invited >= minimum), key=lambda row: row[1])
+    # Complement rule: the units not shown, taken together, are 0 or at least the minimum,
+    # so the quarter's total minus the shown units never gives a small group.
+    rest = sum(int(invited) for _name, invited, _used in rows) - sum(r[1] for r in shown)
+    while shown and 0 < rest < minimum:
+        rest += shown.pop(0)[1]
+    total = (sum(int(r[1]) for r in rows), sum(int(r[2] or 0) for r in rows))
+    return Participation(quarter, quarters, sorted(shown), len(rows) - len(shown),
+                         total if total[0] >= minimum else None)
 
 
 def invitation_batches(db: Session) -> list[InvitationBatch]:

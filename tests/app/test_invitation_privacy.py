@@ -66,18 +66,30 @@ def test_hr_sees_participation_only_for_groups_at_the_minimum(app, client, auth,
                                                             org, db):
     signed_in_hr(client, auth, make_user)
     big = invite(app, unit="VO01", count=6)
-    small = invite(app, unit="VO02", count=2)
-    for token in big[:3] + small[:1]:
+    small = invite(app, unit="VO02", count=5)
+    single = invite(app, unit="BU01", count=1)
+    for token in big[:3] + small[:1] + single:
         answer_all(app.test_client(), token)
     page = client.get("/hr/invitations").get_data(as_text=True)
-    rows = {re.sub(r"<[^>]+>|\s+", " ", r).split()[0]: re.sub(r"<[^>]+>", " ", r).split()
-            for r in re.findall(r"<tr><td>.*?</tr>", page, flags=re.S)}
-    björken = " ".join(rows["Äldreboendet"])
-    hemtjänst = " ".join(rows["Hemtjänst"])
-    assert "6 3" in björken
-    assert "färre än 5 inbjudna" in hemtjänst and " 1 " not in f" {hemtjänst} "
+    table = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<table>")[1].split("</table>")[0]))
+    # the single invitation is not shown, and neither is the next smallest unit: otherwise
+    # the total minus the shown units would give the single leaver's answer
+    assert "Äldreboendet Björken 6 3" in table
+    assert "Hemtjänst" not in table and "Solrosen" not in table
+    assert "Hela kommunen 12 5" in table
+    assert "2 enheter har färre än 5 inbjudna (eller skulle avslöja en mindre grupp)" in page
     # no batch shows how many of its links were used
     assert ">Använda<" not in page and ">Utgångna<" not in page
+
+
+def test_participation_of_a_unit_below_the_minimum_is_never_shown(app, client, auth, make_user,
+                                                                   org, db):
+    signed_in_hr(client, auth, make_user)
+    for token in invite(app, unit="VO02", count=2)[:1]:
+        answer_all(app.test_client(), token)
+    page = client.get("/hr/invitations").get_data(as_text=True)
+    assert "<table>" not in page.split("Omgångar")[0]
+    assert "1 enhet har färre än 5 inbjudna och visas inte." in page
 
 
 def test_replacing_handouts_never_tells_who_answered(app, client, auth, make_user, org, db):

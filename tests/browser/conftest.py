@@ -16,11 +16,13 @@ from types import SimpleNamespace
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from survey_app import create_app, migrate
 from survey_app.extensions import db as database
-from survey_app.hr.invitations import Leaver, issue_invitations
+from survey_app.hr.invitations import Leaver, create_open_link, issue_invitations
+from survey_app.models import OrgUnit
 from tests.browser.checks import PHONE
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -50,6 +52,18 @@ class LiveServer:
             session.close()
         return link.path
 
+    def open_link(self, unit: str = "VO02") -> str:
+        """The unit's open link for 2026Q3 (path only), as printed on its poster."""
+        with self.app.app_context():
+            session = database.new_session()
+            unit_row = session.scalar(select(OrgUnit).where(OrgUnit.code == unit))
+            link = create_open_link(session, unit_row, "2026Q3", questionnaire_key="exit_survey",
+                                    valid_days=60, today=date.today())
+            session.commit()
+            token = link.token
+            session.close()
+        return f"/s/o/{token}"
+
     def expired_invite(self) -> str:
         days = self.app.config["INVITATION_VALID_DAYS"] + 1
         return self.invite(issued_on=date.today() - timedelta(days=days))
@@ -66,6 +80,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "SECRET_KEY": "browser-test-secret-" + "x" * 32,
         "RATELIMIT_STORAGE_URI": "memory://",
         "HTTPS": False,  # plain http on 127.0.0.1: no __Host- cookie, no HSTS
+        "SQLITE_BUSY_TIMEOUT_MS": 1500,  # the not-saved page is shown after a short wait
     })
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output

@@ -106,7 +106,13 @@ def test_hr_admin_pages(new_context, live_server, viewport):
     assert opened.url == live_server.url + "/s/"
     assert opened.locator("h1").inner_text().strip() == "Enkät till dig som slutar"
     desk.visit("/hr/invitations", "invitations-with-batch", "Inbjudningar till avgångsenkäten")
-    assert page.get_by_role("button", name="Nya länkar för obesvarade").first.is_visible()
+    # a lost handout is replaced by its number; no batch shows its use
+    assert page.get_by_role("button", name="Skriv ut nya lappar").first.is_visible()
+    page.get_by_label("Lappnummer (tomt = alla)").first.fill("1")
+    page.get_by_role("button", name="Skriv ut nya lappar").first.click()
+    assert page.locator("h1").inner_text().strip() == "Nya lappar ersätter de gamla"
+    assert page.locator(".handout").count() == 1
+    assert "lapp 1 av 1" in page.locator(".handout").inner_text()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
