@@ -6,8 +6,9 @@ the response sits at the end of the heap. Right after the commit the mixer rewri
 it together with one whole earlier *mix group* of the same quarter: it deletes exactly
 those rows (by id) and inserts them again, in random order, in one transaction, which
 becomes their shared ``xmin``. Groups hold between ``size`` and ``2 * size - 1``
-responses: when a merge would reach ``2 * size`` it is written as two groups, each in
-its own transaction.
+responses: when a merge would reach ``2 * size`` it is written as two groups (in the
+same transaction, so on PostgreSQL they share one ``xmin``: a larger set, never a
+smaller one).
 
 Why whole groups: a group is only ever merged or split into parts of at least
 ``size``, never thinned out, so at every moment each response shares its transaction
@@ -27,9 +28,8 @@ import logging
 import random
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -46,83 +46,61 @@ logger = logging.getLogger(__name__)
 def mix_pending(db: Session, *, sample: int = DEFAULT_SAMPLE) -> int:
     """Mix the unmixed responses into earlier groups; how many were mixed, or -1.
 
-    -1 means another mixer holds the lock (it looks again for waiting rows after it lets
-    go, so these are taken) or the database refused; nothing is lost either way. Runs on
-    a connection of its own, because a session-level lock must stay on one connection.
+    -1 means another mixer holds the lock (it looks again for waiting rows when it is
+    done, so these are taken) or the database refused; nothing is lost either way.
+    Call with no transaction open: each run is a transaction of its own.
     """
     size = max(sample, 1) + 1  # a new response hides among at least ``sample`` others
-    db.rollback()
-    engine = db.get_bind()
     mixed = 0
     try:
-        for _round in range(20):
-            with engine.connect() as conn:
-                if not _waiting(conn):
-                    return mixed  # nothing waits (looked for after the lock was let go)
-                done = _mix_once(conn, size)
-            if done < 0:
-                return mixed or -1
+        for _round in range(20):  # look again: rows may have come while this run held the lock
+            done = _mix_once(db, size)
+            if done <= 0:
+                return mixed or done
             mixed += done
     except DBAPIError as exc:
+        db.rollback()
         logger.warning("Mixing skipped, rows wait for the next run: %s",
                        type(getattr(exc, "orig", exc)).__name__)
         return -1
     return mixed
 
 
-def _waiting(conn: Connection) -> bool:
-    found = conn.execute(select(_table.c.id).where(_table.c.mixed.is_(False)).limit(1)).first()
-    conn.rollback()
-    return found is not None
+def _mix_once(db: Session, size: int) -> int:
+    """One run in one transaction: 0 if nothing waits, -1 if another run has the lock.
 
-
-def _mix_once(conn: Connection, size: int) -> int:
-    with _mixer_lock(conn) as locked:
-        if not locked:
-            return -1
-        pending = [dict(r) for r in conn.execute(
-            select(_table).where(_table.c.mixed.is_(False)).limit(MAX_PENDING)).mappings()]
-        by_quarter: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        for row in pending:
-            by_quarter[(row["questionnaire_key"], row["quarter"])].append(row)
-        for (key, quarter), fresh in by_quarter.items():
-            _merge(conn, fresh + _random_group(conn, key, quarter, size), size)
-        return len(pending)
-
-
-@contextmanager
-def _mixer_lock(conn: Connection):
-    """Yield whether this run may mix; only one run at a time may.
-
-    PostgreSQL: a session-level advisory lock, not waited for, and each group is then
-    written in a transaction of its own (its own ``xmin``). SQLite keeps no transaction
-    ids, so the whole run is one transaction that holds the write lock from the start.
+    PostgreSQL: a transaction-scoped advisory lock, not waited for; the run does not
+    wait for its commit to reach the disk, because losing a mix in a crash only leaves
+    the rows as they were (the responses themselves were committed durably before).
+    SQLite: the write lock, taken before the first read.
     """
-    if conn.dialect.name != "postgresql":
-        conn.execute(text("BEGIN IMMEDIATE"))
-        try:
-            yield True
-            conn.commit()
-        finally:
-            conn.rollback()
-        return
-    locked = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                               {"k": _ADVISORY_KEY}).scalar())
-    conn.commit()
-    try:
-        yield locked
-    finally:
-        if locked:
-            try:
-                conn.rollback()
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _ADVISORY_KEY})
-                conn.commit()
-            except DBAPIError:
-                conn.invalidate()  # closing the connection is what frees a stuck lock
-                raise
+    db.rollback()
+    if db.bind.dialect.name == "postgresql":
+        db.execute(text("SET LOCAL synchronous_commit = off"))
+        if not db.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY}).scalar():
+            db.rollback()
+            return -1
+    else:
+        if db.scalar(select(_table.c.id).where(_table.c.mixed.is_(False)).limit(1)) is None:
+            db.rollback()
+            return 0  # nothing waits: no write lock taken
+        db.rollback()
+        db.execute(text("BEGIN IMMEDIATE"))
+    pending = [dict(r) for r in db.execute(
+        select(_table).where(_table.c.mixed.is_(False)).limit(MAX_PENDING)).mappings()]
+    by_quarter: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in pending:
+        by_quarter[(row["questionnaire_key"], row["quarter"])].append(row)
+    for (key, quarter), fresh in by_quarter.items():
+        _merge(db, fresh + _random_group(db, key, quarter, size), size)
+    if pending:
+        db.commit()
+    else:
+        db.rollback()
+    return len(pending)
 
 
-def _random_group(conn: Connection, key: str, quarter: str, size: int) -> list[dict]:
+def _random_group(db: Session, key: str, quarter: str, size: int) -> list[dict]:
     """The whole mix group of a random mixed response of the quarter (O(group) rows).
 
     Ids are random UUIDs, so the first id after a random pivot is a random response.
@@ -131,38 +109,36 @@ def _random_group(conn: Connection, key: str, quarter: str, size: int) -> list[d
     where = ((_table.c.questionnaire_key == key) & (_table.c.quarter == quarter)
              & _table.c.mixed.is_(True))
     pivot = str(uuid.UUID(int=_random.getrandbits(128)))
-    first = conn.execute(select(_table.c.id, _table.c.mix_group).where(where, _table.c.id >= pivot)
+    first = db.execute(select(_table.c.id, _table.c.mix_group).where(where, _table.c.id >= pivot)
                        .order_by(_table.c.id).limit(1)).first() or \
-        conn.execute(select(_table.c.id, _table.c.mix_group).where(where)
+        db.execute(select(_table.c.id, _table.c.mix_group).where(where)
                    .order_by(_table.c.id).limit(1)).first()
     if first is None:
         return []
     if first.mix_group is not None:
-        return [dict(r) for r in conn.execute(
+        return [dict(r) for r in db.execute(
             select(_table).where(_table.c.mix_group == first.mix_group)).mappings()]
     legacy = where & _table.c.mix_group.is_(None)
-    run = [dict(r) for r in conn.execute(select(_table).where(legacy, _table.c.id >= first.id)
+    run = [dict(r) for r in db.execute(select(_table).where(legacy, _table.c.id >= first.id)
                                        .order_by(_table.c.id).limit(size)).mappings()]
     if len(run) < size:  # wrap around: ids form a ring
-        run += [dict(r) for r in conn.execute(select(_table).where(legacy, _table.c.id < first.id)
+        run += [dict(r) for r in db.execute(select(_table).where(legacy, _table.c.id < first.id)
                                             .order_by(_table.c.id).limit(size - len(run)))
                 .mappings()]
     return run
 
 
-def _merge(conn: Connection, rows: list[dict], size: int) -> None:
+def _merge(db: Session, rows: list[dict], size: int) -> None:
     """Write ``rows`` as one group, or as several of ``size`` to ``2 * size - 1`` rows."""
     _random.shuffle(rows)
     parts = max(1, len(rows) // size)
     for index in range(parts):
-        _rewrite(conn, rows[index::parts])
+        _rewrite(db, rows[index::parts])
 
 
-def _rewrite(conn: Connection, rows: list[dict]) -> None:
+def _rewrite(db: Session, rows: list[dict]) -> None:
     """One group: delete exactly these ids and insert them again in random order."""
     group = str(uuid.uuid4())
-    conn.execute(delete(_table).where(_table.c.id.in_([row["id"] for row in rows])))
+    db.execute(delete(_table).where(_table.c.id.in_([row["id"] for row in rows])))
     _random.shuffle(rows)
-    conn.execute(insert(_table), [row | {"mixed": True, "mix_group": group} for row in rows])
-    if conn.dialect.name == "postgresql":
-        conn.commit()  # the group's own transaction id; the advisory lock is still held
+    db.execute(insert(_table), [row | {"mixed": True, "mix_group": group} for row in rows])
