@@ -2,7 +2,8 @@
 
 A submission inserts its response (``mixed = false``) in the transaction that claims
 the invitation, so on PostgreSQL both rows carry that transaction's id (``xmin``) and
-the response sits at the end of the heap. Right after the commit the mixer rewrites
+the response sits at the end of the heap. Right after the commit (on SQLite, which has
+no transaction ids, inside the submission's transaction) the mixer rewrites
 it together with one whole earlier *mix group* of the same quarter: it deletes exactly
 those rows (by id) and inserts them again, in random order, in one transaction, which
 becomes their shared ``xmin``. Groups hold between ``size`` and ``2 * size - 1``
@@ -29,7 +30,7 @@ import random
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, false, insert, select, text, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -44,17 +45,16 @@ logger = logging.getLogger(__name__)
 
 
 def mix_pending(db: Session, *, sample: int = DEFAULT_SAMPLE) -> int:
-    """Mix the unmixed responses into earlier groups; how many were mixed, or -1.
+    """Mix the unmixed responses into earlier groups, in transactions of their own.
 
-    -1 means another mixer holds the lock (it looks again for waiting rows when it is
-    done, so these are taken) or the database refused; nothing is lost either way.
-    Call with no transaction open: each run is a transaction of its own.
+    Returns how many were mixed, or -1 when another mixer holds the lock (it looks again
+    for waiting rows after it commits, so these are taken) or the database refused;
+    nothing is lost either way. Call with no transaction open.
     """
-    size = max(sample, 1) + 1  # a new response hides among at least ``sample`` others
     mixed = 0
     try:
         for _round in range(20):  # look again: rows may have come while this run held the lock
-            done = _mix_once(db, size)
+            done = _mix_once(db, _group_size(sample))
             if done <= 0:
                 return mixed or done
             mixed += done
@@ -66,6 +66,28 @@ def mix_pending(db: Session, *, sample: int = DEFAULT_SAMPLE) -> int:
     return mixed
 
 
+def mix_in_submission(db: Session, *, sample: int = DEFAULT_SAMPLE) -> bool:
+    """On SQLite, mix inside the submission's own transaction; False elsewhere.
+
+    SQLite keeps no transaction ids, so nothing is gained by a transaction of its own,
+    while a second write transaction would take the database's one write lock again.
+    The submission's first statement already holds that lock.
+    """
+    if db.bind.dialect.name != "sqlite":
+        return False
+    db.flush()
+    mix_rows(db, _group_size(sample))
+    return True
+
+
+def _group_size(sample: int) -> int:
+    return max(sample, 1) + 1  # a new response hides among at least ``sample`` others
+
+
+# "= false", which the index on ``mixed`` can answer ("IS false" cannot, on PostgreSQL)
+_WAITING = _table.c.mixed == false()
+
+
 def _mix_once(db: Session, size: int) -> int:
     """One run in one transaction: 0 if nothing waits, -1 if another run has the lock.
 
@@ -75,28 +97,31 @@ def _mix_once(db: Session, size: int) -> int:
     SQLite: the write lock, taken before the first read.
     """
     db.rollback()
+    if db.scalar(select(_table.c.id).where(_WAITING).limit(1)) is None:
+        db.rollback()
+        return 0  # nothing waits: no lock taken
+    db.rollback()
     if db.bind.dialect.name == "postgresql":
         db.execute(text("SET LOCAL synchronous_commit = off"))
         if not db.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY}).scalar():
             db.rollback()
             return -1
     else:
-        if db.scalar(select(_table.c.id).where(_table.c.mixed.is_(False)).limit(1)) is None:
-            db.rollback()
-            return 0  # nothing waits: no write lock taken
-        db.rollback()
         db.execute(text("BEGIN IMMEDIATE"))
+    count = mix_rows(db, size)
+    db.commit()
+    return count
+
+
+def mix_rows(db: Session, size: int) -> int:
+    """Rewrite every unmixed response with one earlier group of its quarter (caller commits)."""
     pending = [dict(r) for r in db.execute(
-        select(_table).where(_table.c.mixed.is_(False)).limit(MAX_PENDING)).mappings()]
+        select(_table).where(_WAITING).limit(MAX_PENDING)).mappings()]
     by_quarter: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in pending:
         by_quarter[(row["questionnaire_key"], row["quarter"])].append(row)
     for (key, quarter), fresh in by_quarter.items():
         _merge(db, fresh + _random_group(db, key, quarter, size), size)
-    if pending:
-        db.commit()
-    else:
-        db.rollback()
     return len(pending)
 
 
@@ -107,7 +132,7 @@ def _random_group(db: Session, key: str, quarter: str, size: int) -> list[dict]:
     Rows from before mix groups existed have none; a random run of them stands in.
     """
     where = ((_table.c.questionnaire_key == key) & (_table.c.quarter == quarter)
-             & _table.c.mixed.is_(True))
+             & (_table.c.mixed == true()))
     pivot = str(uuid.UUID(int=_random.getrandbits(128)))
     first = db.execute(select(_table.c.id, _table.c.mix_group).where(where, _table.c.id >= pivot)
                        .order_by(_table.c.id).limit(1)).first() or \

@@ -44,7 +44,7 @@ from survey_app.respond.links import (
     resolve_open_link,
     still_valid,
 )
-from survey_app.respond.mixing import mix_pending
+from survey_app.respond.mixing import mix_in_submission, mix_pending
 from survey_app.respond.submission import (
     AlreadySubmitted,
     Incomplete,
@@ -241,13 +241,15 @@ def _submit(respondent: Respondent, progress: Progress, number: int):
     db.session.rollback()  # the claim below must open its own transaction
     if respondent.mode == "open_link" and not allow("OPEN_LINK_SUBMIT_LIMIT"):
         return _too_many(respondent, progress, number)
+    sample = current_app.config["MIX_SAMPLE"]
     try:
         submit_response(db.session, _keyring(), progress.questionnaire, respondent,
                         progress.answers)
+        mixed_already = mix_in_submission(db.session, sample=sample)
         db.session.commit()
     except AlreadySubmitted:
         db.session.rollback()  # the link (or this browser's answer) is stored already
-        return _finished(respondent, mixed=False)
+        return _finished(respondent, mix_after=False)
     except Incomplete as exc:
         db.session.rollback()
         first = _step_of(respondent, progress, exc.missing[0])
@@ -256,9 +258,9 @@ def _submit(respondent: Respondent, progress: Progress, number: int):
         db.session.rollback()
         # A lost connection at COMMIT leaves the outcome open: look before answering.
         if _stored_after_all(respondent):
-            return _finished(respondent, mixed=False)
+            return _finished(respondent, mix_after=False)
         raise NotSaved() from exc
-    return _finished(respondent, mixed=True)
+    return _finished(respondent, mix_after=not mixed_already)
 
 
 def _stored_after_all(respondent: Respondent) -> bool:
@@ -269,10 +271,10 @@ def _stored_after_all(respondent: Respondent) -> bool:
         return False
 
 
-def _finished(respondent: Respondent, mixed: bool):
+def _finished(respondent: Respondent, mix_after: bool):
     session.pop(SESSION_KEY, None)
     session[DONE_KEY] = True
-    if mixed:
+    if mix_after:
         # The response is committed whatever happens here; a failed mix only waits.
         mix_pending(db.session, sample=current_app.config["MIX_SAMPLE"])
     return redirect(url_for("respond.thanks"))
