@@ -65,7 +65,8 @@ def upgrade() -> None:
         batch_op.drop_index("ix_responses_quarter_questionnaire")
         batch_op.create_index("ix_responses_questionnaire_quarter_id",
                               ["questionnaire_key", "quarter", "id"], unique=False)
-        batch_op.create_index("ix_responses_mixed", ["mixed"], unique=False)
+        batch_op.create_index("ix_responses_unmixed", ["id"], unique=False,
+                              postgresql_where=sa.text("NOT mixed"), sqlite_where=sa.text("mixed = 0"))
 
     # What existed: batches and tallies from the invitations, then used ones forget.
     op.execute(
@@ -89,7 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DELETE FROM invitations WHERE unit_id IS NULL")
     with op.batch_alter_table("responses", schema=None) as batch_op:
-        batch_op.drop_index("ix_responses_mixed")
+        batch_op.drop_index("ix_responses_unmixed")
         batch_op.drop_index(batch_op.f("ix_responses_mix_group"))
         batch_op.drop_column("mix_group")
         batch_op.drop_index("ix_responses_questionnaire_quarter_id")

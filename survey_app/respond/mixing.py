@@ -30,7 +30,7 @@ import random
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, false, insert, select, text, true
+from sqlalchemy import delete, insert, not_, select, text, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -84,8 +84,8 @@ def _group_size(sample: int) -> int:
     return max(sample, 1) + 1  # a new response hides among at least ``sample`` others
 
 
-# "= false", which the index on ``mixed`` can answer ("IS false" cannot, on PostgreSQL)
-_WAITING = _table.c.mixed == false()
+# "NOT mixed" (SQLite: "mixed = 0"), the predicate of the small partial index
+_WAITING = not_(_table.c.mixed)
 
 
 def _mix_once(db: Session, size: int) -> int:
@@ -102,8 +102,10 @@ def _mix_once(db: Session, size: int) -> int:
         return 0  # nothing waits: no lock taken
     db.rollback()
     if db.bind.dialect.name == "postgresql":
-        db.execute(text("SET LOCAL synchronous_commit = off"))
-        if not db.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY}).scalar():
+        locked = db.execute(text(
+            "SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(:k)"),
+            {"k": _ADVISORY_KEY}).one()[1]
+        if not locked:
             db.rollback()
             return -1
     else:
