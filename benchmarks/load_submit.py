@@ -367,8 +367,7 @@ def _history_conventions():
     """What the demo loader does to stored history (survey_app/demo/survey_history.py), where the
     schema has it: responses already mixed in groups, used invitations stripped, group tallies."""
     try:
-        from survey_app.models import InvitationTally
-        from survey_app.respond.submission import FORGOTTEN_WHEN_USED
+        from survey_app.models import FORGOTTEN_WHEN_USED, InvitationTally
     except ImportError:  # an older schema (the landed code before the submission fix)
         return None, None
     return InvitationTally, FORGOTTEN_WHEN_USED

@@ -9,10 +9,9 @@ from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from survey_app.crypto import Keyring
-from survey_app.models import Draft, Invitation, OpenLinkClaim, Response
+from survey_app.models import FORGOTTEN_WHEN_USED, Draft, Invitation, OpenLinkClaim, Response
 from survey_app.respond.drafts import purge_expired_drafts
 from survey_app.respond.mixing import DEFAULT_SAMPLE, mix_pending
-from survey_app.respond.submission import FORGOTTEN_WHEN_USED
 
 SEALED_COLUMNS = ((Response, "sealed_texts", "responses"), (Draft, "sealed_answers", "drafts"))
 

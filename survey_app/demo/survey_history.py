@@ -14,10 +14,17 @@ from sqlalchemy.orm import Session
 from survey_app.crypto import Keyring
 from survey_app.demo.leavers import generate_leavers
 from survey_app.demo.organisation import groups_for_unit
-from survey_app.models import Invitation, InvitationBatch, InvitationTally, OrgUnit, Response, random_id
+from survey_app.models import (
+    FORGOTTEN_WHEN_USED,
+    Invitation,
+    InvitationBatch,
+    InvitationTally,
+    OrgUnit,
+    Response,
+    random_id,
+)
 from survey_app.periods import parse_quarter, quarter_of, shift_quarter
 from survey_app.respond.mixing import DEFAULT_SAMPLE
-from survey_app.respond.submission import FORGOTTEN_WHEN_USED
 
 BATCH = 5000
 

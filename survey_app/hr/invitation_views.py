@@ -69,7 +69,7 @@ def invitations():
     minimum = current_app.config["MIN_RESPONDENTS"]
     return render_template("hr/invitations.html", batches=invitation_batches(db.session),
                            participation=participation(db.session, QUESTIONNAIRE, minimum,
-                                                       request.args.get("quarter")),
+                                                       today(), request.args.get("quarter")),
                            minimum=minimum)
 
 

@@ -15,11 +15,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from analysis.disclosure import GateConfig, gate_table
 from questionnaires import tenure_band
 from survey_app.crypto import new_token, token_digest
 from survey_app.models import (
@@ -245,41 +247,50 @@ def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int, toda
 
 @dataclass(frozen=True)
 class Participation:
-    """Invited and answered per unit in one quarter, for groups of at least the minimum."""
+    """Invited and answered per unit in one quarter, as the disclosure gate lets them out."""
 
     quarter: str | None
     quarters: list[str]
     shown: list[tuple[str, int, int]]  # unit name, invited, answered
-    too_small: int  # units not shown (fewer invited than the minimum, or the complement)
-    total: tuple[int, int] | None  # the quarter's invited and answered, if at the minimum
+    hidden: int  # units the gate hides (fewer invited than the minimum, or their complement)
+    total: tuple[int, int] | None  # the quarter's invited and answered, if the gate shows it
+    open: bool  # the quarter's collection window is still open: nothing is shown yet
 
 
-def participation(db: Session, questionnaire_key: str, minimum: int,
+def participation(db: Session, questionnaire_key: str, minimum: int, today: date,
                   quarter: str | None = None) -> Participation:
-    """Participation by unit in a quarter (the latest by default), only for units with at
-    least ``minimum`` invited. The only participation figure HR sees: no batch or single
-    link has a use status.
+    """Participation by unit in a quarter (the latest by default), through the gate.
+
+    The invited counts per unit go through :func:`analysis.disclosure.gate_table` (minimum,
+    complement and secondary suppression, period lock), so no live counter moves by one
+    answer and the quarter's total minus the shown units never gives a small group. The
+    only participation figure HR sees: no batch or single link has a use status.
     """
     quarters = sorted(set(db.scalars(select(InvitationTally.quarter).where(
         InvitationTally.questionnaire_key == questionnaire_key))), reverse=True)
     if quarter not in quarters:
         quarter = quarters[0] if quarters else None
     rows = db.execute(
-        select(OrgUnit.name, func.sum(InvitationTally.invited), func.sum(InvitationTally.used))
+        select(OrgUnit.code, OrgUnit.name, func.sum(InvitationTally.invited),
+               func.sum(InvitationTally.used))
         .join(OrgUnit, OrgUnit.id == InvitationTally.unit_id)
         .where(InvitationTally.questionnaire_key == questionnaire_key,
                InvitationTally.quarter == quarter)
-        .group_by(OrgUnit.name).order_by(OrgUnit.name)).all()
-    shown = sorted(((name, int(invited), int(used)) for name, invited, used in rows
-                    if invited >= minimum), key=lambda row: row[1])
-    # Complement rule: the units not shown, taken together, are 0 or at least the minimum,
-    # so the quarter's total minus the shown units never gives a small group.
-    rest = sum(int(invited) for _name, invited, _used in rows) - sum(r[1] for r in shown)
-    while shown and 0 < rest < minimum:
-        rest += shown.pop(0)[1]
-    total = (sum(int(r[1]) for r in rows), sum(int(r[2] or 0) for r in rows))
-    return Participation(quarter, quarters, sorted(shown), len(rows) - len(shown),
-                         total if total[0] >= minimum else None)
+        .group_by(OrgUnit.code, OrgUnit.name)).all()
+    if not rows:
+        return Participation(quarter, quarters, [], 0, None, False)
+    counts = pd.DataFrame({"period": quarter, "unit": [r[0] for r in rows],
+                           "count": [int(r[2]) for r in rows]})
+    gated = gate_table(counts, ["unit"], GateConfig(min_respondents=minimum),
+                       where={"period": quarter}, today=today).frame
+    shown_codes = set(gated.loc[gated["shown"] & ~gated["is_total"], "unit"])
+    by_code = {code: (name, int(invited), int(used or 0)) for code, name, invited, used in rows}
+    shown = sorted(by_code[code] for code in shown_codes)
+    total_shown = bool(gated.loc[gated["is_total"], "shown"].any())
+    total = (sum(v[1] for v in by_code.values()), sum(v[2] for v in by_code.values()))
+    return Participation(quarter, quarters, shown, len(rows) - len(shown),
+                         total if total_shown else None,
+                         bool((gated["reason"] == "period_open").any()))
 
 
 def invitation_batches(db: Session) -> list[InvitationBatch]:

@@ -12,6 +12,7 @@ from survey_app.models.people import (
     UserRole,
 )
 from survey_app.models.survey import (
+    FORGOTTEN_WHEN_USED,
     SOURCES,
     Draft,
     Invitation,
@@ -24,6 +25,7 @@ from survey_app.models.survey import (
 )
 
 __all__ = [
+    "FORGOTTEN_WHEN_USED",
     "ORG_KINDS",
     "ROLES",
     "SOURCES",

@@ -47,6 +47,15 @@ class Invitation(Base):
     used: Mapped[bool] = mapped_column(default=False)
 
 
+# Everything an invitation carries besides its digest, used flag and expiry: cleared
+# when it is used (the claim) or has expired (housekeeping).
+FORGOTTEN_WHEN_USED = {
+    "batch": None, "position": None, "questionnaire_key": None, "unit_id": None,
+    "occupational_group_code": None, "tenure_band": None, "ending_type": None,
+    "leaving_quarter": None, "created_on": None,
+}
+
+
 class InvitationBatch(Base):
     """One round of handouts (a single invitation or a file): what HR may see of it."""
 

@@ -18,8 +18,8 @@ that holds the newest response also holds at least ``size`` older ones.
 
 Correct under concurrency: the mixer deletes only rows it has read, by primary key, so
 a response committed meanwhile is never touched; one it did not see stays unmixed for
-the next run. One mixer runs at a time (a PostgreSQL advisory lock taken without
-waiting; SQLite's write lock taken before the first read). The work per run depends on
+the next run. One mixer runs at a time (a PostgreSQL transaction-level advisory lock
+taken without waiting; SQLite's write lock taken before the first read). The work per run depends on
 ``size`` and on the number of unmixed rows, not on the size of the quarter.
 """
 
@@ -97,10 +97,10 @@ def _mix_once(db: Session, size: int) -> int:
     SQLite: the write lock, taken before the first read.
     """
     db.rollback()
-    if db.scalar(select(_table.c.id).where(_WAITING).limit(1)) is None:
-        db.rollback()
+    waiting = db.scalar(select(_table.c.id).where(_WAITING).limit(1)) is not None
+    db.rollback()  # the lock below opens the mixing transaction
+    if not waiting:
         return 0  # nothing waits: no lock taken
-    db.rollback()
     if db.bind.dialect.name == "postgresql":
         locked = db.execute(text(
             "SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(:k)"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from questionnaires import Questionnaire, missing_required, prune_answers
 from survey_app.crypto import Keyring
 from survey_app.models import (
+    FORGOTTEN_WHEN_USED,
     Invitation,
     InvitationTally,
     OpenLink,
@@ -97,15 +98,14 @@ def _claim(db: Session, respondent: Respondent) -> None:
             .where(Invitation.token_digest == respondent.link_ref, Invitation.used.is_(False))
             .values(used=True, **FORGOTTEN_WHEN_USED)
         ).rowcount
-        if claimed == 1:
-            count_answer(db, respondent)
+        if claimed != 1:
+            raise AlreadySubmitted()
+        count_answer(db, respondent)
     else:
-        claimed = _claim_open_answer(db, respondent)
-    if claimed != 1:
-        raise AlreadySubmitted()
+        _claim_open_answer(db, respondent)
 
 
-def _claim_open_answer(db: Session, respondent: Respondent) -> int:
+def _claim_open_answer(db: Session, respondent: Respondent) -> None:
     """Insert the browser's spent key, as the transaction's first (writing) statement.
 
     A second insert of the same key (a double tap) waits for the first and then fails on
@@ -114,7 +114,6 @@ def _claim_open_answer(db: Session, respondent: Respondent) -> int:
     expiry = select(OpenLink.expires_on).where(OpenLink.id == int(respondent.link_ref))
     db.execute(insert(OpenLinkClaim).values(id=respondent.draft_id,
                                             expires_on=expiry.scalar_subquery()))
-    return 1
 
 
 def is_claimed(db: Session, respondent: Respondent) -> bool:
@@ -123,14 +122,6 @@ def is_claimed(db: Session, respondent: Respondent) -> bool:
         return bool(db.scalar(select(Invitation.used).where(
             Invitation.token_digest == respondent.link_ref)))
     return db.get(OpenLinkClaim, respondent.draft_id) is not None
-
-
-# Everything an invitation carries besides its digest, used flag and expiry.
-FORGOTTEN_WHEN_USED = {
-    "batch": None, "position": None, "questionnaire_key": None, "unit_id": None,
-    "occupational_group_code": None, "tenure_band": None, "ending_type": None,
-    "leaving_quarter": None, "created_on": None,
-}
 
 
 def count_answer(db: Session, respondent: Respondent) -> None:

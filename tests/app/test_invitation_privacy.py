@@ -130,3 +130,17 @@ def test_one_lost_handout_is_replaced_by_its_number(app, client, auth, make_user
                       data={"csrf_token": csrf_from(overview), "positions": "tre"})
     assert bad.status_code == 302
     assert "Skriv lappnummer" in client.get("/hr/invitations").get_data(as_text=True)
+
+
+def test_participation_of_a_quarter_still_collecting_is_not_shown(app, client, auth, make_user,
+                                                                  org, db):
+    """No live counter: HR cannot watch a count move after handing out one link."""
+    from survey_app.periods import quarter_of
+
+    signed_in_hr(client, auth, make_user)
+    current = quarter_of(date.today())
+    for token in invite(app, unit="VO01", quarter=current, count=8)[:4]:
+        answer_all(app.test_client(), token)
+    page = client.get(f"/hr/invitations?quarter={current}").get_data(as_text=True)
+    assert "Kvartalets insamling pågår" in page
+    assert "<table>" not in page.split("Omgångar")[0]
