@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
@@ -33,6 +38,46 @@ def make_engine(url: str, busy_timeout_ms: int = 10000, **options) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+@contextlib.contextmanager
+def write_turn(session: Session, wait_ms: int = 10000) -> Iterator[None]:
+    """On a SQLite file, queue for the one write lock in the operating system's lock.
+
+    SQLite's own busy handler sleeps in growing steps (up to 100 ms) while it waits, so
+    under a burst the write lock is often free while every waiter sleeps. An flock on a
+    file beside the database hands the turn on at once, across the app's processes. After
+    ``wait_ms`` the caller goes on without a turn and SQLite's timeout decides; elsewhere
+    (PostgreSQL, in-memory SQLite) this does nothing.
+    """
+    path = _sqlite_file(session)
+    if path is None:
+        yield
+        return
+    with open(path + "-writer.lock", "a") as lock:
+        deadline = time.monotonic() + wait_ms / 1000
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield
+                    return
+                time.sleep(0.0005)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _sqlite_file(session: Session) -> str | None:
+    url = session.get_bind().url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:"):
+        return None  # URI file names (shared memory databases in tests): no turn
+    return os.path.abspath(url.database)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import random
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, insert, not_, select, text, true
+from sqlalchemy import delete, insert, not_, select, text, true, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -84,7 +84,9 @@ def _group_size(sample: int) -> int:
     return max(sample, 1) + 1  # a new response hides among at least ``sample`` others
 
 
-# "NOT mixed" (SQLite: "mixed = 0"), the predicate of the small partial index
+# "NOT mixed" (SQLite: "mixed = 0"), the predicate of the small partial index. Queries on
+# it order by id, the index's column, so the planner takes the index even before the
+# table has statistics (a bulk load, a fresh restore), instead of scanning the quarter.
 _WAITING = not_(_table.c.mixed)
 
 
@@ -97,18 +99,21 @@ def _mix_once(db: Session, size: int) -> int:
     SQLite: the write lock, taken before the first read.
     """
     db.rollback()
-    waiting = db.scalar(select(_table.c.id).where(_WAITING).limit(1)) is not None
-    db.rollback()  # the lock below opens the mixing transaction
-    if not waiting:
-        return 0  # nothing waits: no lock taken
     if db.bind.dialect.name == "postgresql":
-        locked = db.execute(text(
-            "SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(:k)"),
-            {"k": _ADVISORY_KEY}).one()[1]
-        if not locked:
+        # One round trip: is anything waiting, and if so, the lock (no row: nothing waits).
+        state = db.execute(text(
+            "SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(:k)"
+            " FROM (SELECT 1 FROM responses WHERE NOT mixed ORDER BY id LIMIT 1) AS waiting"),
+            {"k": _ADVISORY_KEY}).first()
+        if state is None or not state[1]:
             db.rollback()
-            return -1
+            return 0 if state is None else -1
     else:
+        waiting = db.scalar(select(_table.c.id).where(_WAITING).order_by(_table.c.id)
+                            .limit(1)) is not None
+        db.rollback()  # the lock below opens the mixing transaction
+        if not waiting:
+            return 0  # nothing waits: no lock taken
         db.execute(text("BEGIN IMMEDIATE"))
     count = mix_rows(db, size)
     db.commit()
@@ -117,17 +122,35 @@ def _mix_once(db: Session, size: int) -> int:
 
 def mix_rows(db: Session, size: int) -> int:
     """Rewrite every unmixed response with one earlier group of its quarter (caller commits)."""
+    in_place = _rewrites_in_place(db)
+    columns = _KEYS if in_place else tuple(_table.c)
     pending = [dict(r) for r in db.execute(
-        select(_table).where(_WAITING).limit(MAX_PENDING)).mappings()]
+        select(*columns).where(_WAITING).order_by(_table.c.id).limit(MAX_PENDING)).mappings()]
     by_quarter: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in pending:
         by_quarter[(row["questionnaire_key"], row["quarter"])].append(row)
     for (key, quarter), fresh in by_quarter.items():
-        _merge(db, fresh + _random_group(db, key, quarter, size), size)
+        _merge(db, fresh + _random_group(db, key, quarter, size, columns), size, in_place)
     return len(pending)
 
 
-def _random_group(db: Session, key: str, quarter: str, size: int) -> list[dict]:
+# What an in-place rewrite needs to know of a row: which it is and where it belongs.
+_KEYS = (_table.c.id, _table.c.questionnaire_key, _table.c.quarter)
+
+
+def _rewrites_in_place(db: Session) -> bool:
+    """SQLite: an UPDATE of the group's rows is as good as deleting and inserting them.
+
+    Its ``responses`` table is stored in the order of the random ids (WITHOUT ROWID), so
+    a row inserted again lands exactly where it was; what the mix must achieve there is
+    that every row of the group is written in the same commit as the new response, and
+    an UPDATE of their group label does that without reading the answers. PostgreSQL
+    appends rows in arrival order, so its rows are deleted and inserted in random order.
+    """
+    return db.bind.dialect.name == "sqlite"
+
+
+def _random_group(db: Session, key: str, quarter: str, size: int, columns) -> list[dict]:
     """The whole mix group of a random mixed response of the quarter (O(group) rows).
 
     Ids are random UUIDs, so the first id after a random pivot is a random response.
@@ -144,28 +167,32 @@ def _random_group(db: Session, key: str, quarter: str, size: int) -> list[dict]:
         return []
     if first.mix_group is not None:
         return [dict(r) for r in db.execute(
-            select(_table).where(_table.c.mix_group == first.mix_group)).mappings()]
+            select(*columns).where(_table.c.mix_group == first.mix_group)).mappings()]
     legacy = where & _table.c.mix_group.is_(None)
-    run = [dict(r) for r in db.execute(select(_table).where(legacy, _table.c.id >= first.id)
+    run = [dict(r) for r in db.execute(select(*columns).where(legacy, _table.c.id >= first.id)
                                        .order_by(_table.c.id).limit(size)).mappings()]
     if len(run) < size:  # wrap around: ids form a ring
-        run += [dict(r) for r in db.execute(select(_table).where(legacy, _table.c.id < first.id)
+        run += [dict(r) for r in db.execute(select(*columns).where(legacy, _table.c.id < first.id)
                                             .order_by(_table.c.id).limit(size - len(run)))
                 .mappings()]
     return run
 
 
-def _merge(db: Session, rows: list[dict], size: int) -> None:
+def _merge(db: Session, rows: list[dict], size: int, in_place: bool) -> None:
     """Write ``rows`` as one group, or as several of ``size`` to ``2 * size - 1`` rows."""
     _random.shuffle(rows)
     parts = max(1, len(rows) // size)
     for index in range(parts):
-        _rewrite(db, rows[index::parts])
+        _rewrite(db, rows[index::parts], in_place)
 
 
-def _rewrite(db: Session, rows: list[dict]) -> None:
-    """One group: delete exactly these ids and insert them again in random order."""
+def _rewrite(db: Session, rows: list[dict], in_place: bool) -> None:
+    """One group: write exactly these ids again, under a new group label."""
     group = str(uuid.uuid4())
-    db.execute(delete(_table).where(_table.c.id.in_([row["id"] for row in rows])))
+    ids = [row["id"] for row in rows]
+    if in_place:
+        db.execute(update(_table).where(_table.c.id.in_(ids)).values(mixed=True, mix_group=group))
+        return
+    db.execute(delete(_table).where(_table.c.id.in_(ids)))
     _random.shuffle(rows)
     db.execute(insert(_table), [row | {"mixed": True, "mix_group": group} for row in rows])

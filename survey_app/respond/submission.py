@@ -27,6 +27,9 @@ TEXT_KINDS = frozenset({"short_text", "long_text"})
 ATTRIBUTE_ANSWERS = {"tenure_band": "tenure_band", "occupational_group": "occupational_group_code"}
 
 
+_INVITATIONS = Invitation.__table__
+
+
 class AlreadySubmitted(Exception):
     """The invitation was used by an earlier (or simultaneous) submission."""
 
@@ -45,9 +48,8 @@ def split_answers(questionnaire: Questionnaire, answers: dict) -> tuple[dict, di
     return closed, texts
 
 
-def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
-                    respondent: Respondent, answers: dict) -> None:
-    """Mark the invitation used and store the response, or raise; the caller commits.
+def store_response(db: Session, respondent: Respondent, row: dict) -> None:
+    """Mark the link used and store ``row`` (from `response_row`), or raise; the caller commits.
 
     The response gets a random id and only coarse attributes, and stays unmixed until
     `mixing.mix_pending` hides it among older responses. Call this as the first
@@ -58,10 +60,21 @@ def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
         _claim(db, respondent)
     except IntegrityError as exc:
         raise AlreadySubmitted() from exc
+    db.execute(insert(Response.__table__).values(row))
+    delete_draft(db, respondent.draft_id)
+
+
+def response_row(keyring: Keyring, questionnaire: Questionnaire, respondent: Respondent,
+                 answers: dict) -> dict:
+    """The response as it will be stored, or Incomplete: pure, no database involved.
+
+    Done before the transaction that stores it, so that the write lock it takes (on
+    SQLite the database's only one) is held for the statements alone.
+    """
     answers = prune_answers(questionnaire, answers, respondent.mode)
     missing = missing_required(questionnaire, answers, respondent.mode)
     if missing:
-        raise Incomplete(missing)  # the caller rolls back, which releases the claim
+        raise Incomplete(missing)
     attributes = {
         "occupational_group_code": respondent.occupational_group_code,
         "tenure_band": respondent.tenure_band,
@@ -75,13 +88,10 @@ def submit_response(db: Session, keyring: Keyring, questionnaire: Questionnaire,
     response_id = random_id()
     sealed = (keyring.seal(json.dumps(texts, ensure_ascii=False), table="responses",
                            row_id=response_id, column="sealed_texts") if texts else None)
-    db.add(Response(
-        id=response_id, questionnaire_key=questionnaire.key,
-        questionnaire_version=questionnaire.version, source=respondent.mode,
-        unit_id=respondent.unit_id, quarter=respondent.quarter, answers=closed,
-        sealed_texts=sealed, mixed=False, **attributes,
-    ))
-    delete_draft(db, respondent.draft_id)
+    return {"id": response_id, "questionnaire_key": questionnaire.key,
+            "questionnaire_version": questionnaire.version, "source": respondent.mode,
+            "unit_id": respondent.unit_id, "quarter": respondent.quarter, "answers": closed,
+            "sealed_texts": sealed, "mixed": False, "mix_group": None, **attributes}
 
 
 def _claim(db: Session, respondent: Respondent) -> None:
@@ -93,9 +103,10 @@ def _claim(db: Session, respondent: Respondent) -> None:
     tally counts one more answer instead.
     """
     if respondent.mode == "invitation":
+        # Core statements (the table, not the class): no ORM bookkeeping inside the lock.
         claimed = db.execute(
-            update(Invitation)
-            .where(Invitation.token_digest == respondent.link_ref, Invitation.used.is_(False))
+            update(_INVITATIONS)
+            .where(_INVITATIONS.c.token_digest == respondent.link_ref, _INVITATIONS.c.used.is_(False))
             .values(used=True, **FORGOTTEN_WHEN_USED)
         ).rowcount
         if claimed != 1:
@@ -125,12 +136,13 @@ def is_claimed(db: Session, respondent: Respondent) -> bool:
 
 
 def count_answer(db: Session, respondent: Respondent) -> None:
-    db.execute(update(InvitationTally).where(
-        InvitationTally.questionnaire_key == respondent.questionnaire_key,
-        InvitationTally.unit_id == respondent.unit_id,
-        InvitationTally.quarter == respondent.quarter,
-        InvitationTally.tenure_band == respondent.tenure_band,
-    ).values(used=InvitationTally.used + 1))
+    tallies = InvitationTally.__table__.c
+    db.execute(update(InvitationTally.__table__).where(
+        tallies.questionnaire_key == respondent.questionnaire_key,
+        tallies.unit_id == respondent.unit_id,
+        tallies.quarter == respondent.quarter,
+        tallies.tenure_band == respondent.tenure_band,
+    ).values(used=tallies.used + 1))
 
 
 def open_texts(keyring: Keyring, response: Response) -> dict:

@@ -26,6 +26,7 @@ from wtforms.validators import ValidationError
 
 from questionnaires import build_form, read_answers
 from survey_app.crypto import token_digest
+from survey_app.db import write_turn
 from survey_app.extensions import csrf, db
 from survey_app.instruments import catalogue
 from survey_app.models import OccupationalGroup, OpenLinkClaim, today
@@ -49,7 +50,8 @@ from survey_app.respond.submission import (
     AlreadySubmitted,
     Incomplete,
     is_claimed,
-    submit_response,
+    response_row,
+    store_response,
 )
 
 bp = Blueprint("respond", __name__, url_prefix="/s", template_folder="templates")
@@ -243,15 +245,18 @@ def _submit(respondent: Respondent, progress: Progress, number: int):
         return _too_many(respondent, progress, number)
     sample = current_app.config["MIX_SAMPLE"]
     try:
-        submit_response(db.session, _keyring(), progress.questionnaire, respondent,
-                        progress.answers)
-        mixed_already = mix_in_submission(db.session, sample=sample)
-        db.session.commit()
+        row = response_row(_keyring(), progress.questionnaire, respondent, progress.answers)
+        with write_turn(db.session, current_app.config["SQLITE_BUSY_TIMEOUT_MS"]):
+            store_response(db.session, respondent, row)
+            mixed_already = mix_in_submission(db.session, sample=sample)
+            db.session.commit()
     except AlreadySubmitted:
         db.session.rollback()  # the link (or this browser's answer) is stored already
         return _finished(respondent, mix_after=False)
     except Incomplete as exc:
         db.session.rollback()
+        if _stored_after_all(respondent):  # a parallel tap stored it (and took the draft)
+            return _finished(respondent, mix_after=False)
         first = _step_of(respondent, progress, exc.missing[0])
         return redirect(url_for("respond.step", number=first, missing=1))
     except DBAPIError as exc:

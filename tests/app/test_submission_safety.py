@@ -137,7 +137,8 @@ def test_mixing_cost_does_not_grow_with_the_quarter(app, db, org, monkeypatch):
     rewritten = []
     original = mixing._rewrite
     monkeypatch.setattr(mixing, "_rewrite",
-                        lambda session, rows: (rewritten.append(len(rows)), original(session, rows)))
+                        lambda session, rows, *rest: (rewritten.append(len(rows)),
+                                                          original(session, rows, *rest)))
     for size in (50, 1000):
         prestore(db, size - stored(db))
         client = app.test_client()
