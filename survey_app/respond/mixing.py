@@ -30,7 +30,7 @@ import random
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, insert, not_, select, text, true, update
+from sqlalchemy import delete, func, insert, not_, select, text, true, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -75,7 +75,6 @@ def mix_in_submission(db: Session, *, sample: int = DEFAULT_SAMPLE) -> bool:
     """
     if db.bind.dialect.name != "sqlite":
         return False
-    db.flush()
     mix_rows(db, _group_size(sample))
     return True
 
@@ -101,10 +100,10 @@ def _mix_once(db: Session, size: int) -> int:
     db.rollback()
     if db.bind.dialect.name == "postgresql":
         # One round trip: is anything waiting, and if so, the lock (no row: nothing waits).
-        state = db.execute(text(
-            "SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(:k)"
-            " FROM (SELECT 1 FROM responses WHERE NOT mixed ORDER BY id LIMIT 1) AS waiting"),
-            {"k": _ADVISORY_KEY}).first()
+        waiting = select(_table.c.id).where(_WAITING).order_by(_table.c.id).limit(1).subquery()
+        state = db.execute(select(func.set_config("synchronous_commit", "off", true()),
+                                  func.pg_try_advisory_xact_lock(_ADVISORY_KEY))
+                           .select_from(waiting)).first()
         if state is None or not state[1]:
             db.rollback()
             return 0 if state is None else -1
