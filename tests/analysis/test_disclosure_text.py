@@ -58,13 +58,112 @@ def test_staff_names_are_masked_case_insensitively_on_word_boundaries():
     assert mask_identifiers("åsa och ÅSA sa till ÖRJAN", words) == (
         "[namn] och [namn] sa till [namn]"
     )
-    # Not inside other words, Swedish letters included.
-    assert mask_identifiers("Kåsan och Åsas", words) == "Kåsan och Åsas"
+    # Not inside other words, Swedish letters included; the genitive is masked.
+    assert mask_identifiers("Kåsan och Åsas", words) == "Kåsan och [namn]"
 
 
 def test_ordinary_numbers_and_years_are_left_alone():
     text = "Jag jobbade 2019-2024, 37 timmar i veckan, på 3 enheter."
     assert mask_identifiers(text) == text
+
+
+NAMES = ("Åsa", "Örjan", "Lars")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Personnummer with other dashes, spaced dashes, split last four.
+        ("Pnr 850101–1234.", "Pnr [personnummer]."),  # en dash
+        ("Pnr 850101—1234.", "Pnr [personnummer]."),  # em dash
+        ("Pnr 850101\u22121234.", "Pnr [personnummer]."),  # minus sign
+        ("Pnr 850101\u20111234.", "Pnr [personnummer]."),  # non-breaking hyphen
+        ("Pnr 850101\u20101234.", "Pnr [personnummer]."),  # hyphen
+        ("Pnr 850101\u20121234.", "Pnr [personnummer]."),  # figure dash
+        ("Pnr 850101 - 1234.", "Pnr [personnummer]."),
+        ("Pnr 850101\u00a0-\u00a01234.", "Pnr [personnummer]."),
+        ("Pnr 850101-12 34.", "Pnr [personnummer]."),
+        ("Pnr 19850101–1234.", "Pnr [personnummer]."),
+        ("Pnr 19850101 – 12 34.", "Pnr [personnummer]."),
+        ("Samordningsnummer 850161–1234.", "Samordningsnummer [personnummer]."),
+        # Phone numbers with brackets, dots, spaced or other hyphens.
+        ("Ring (070) 123 45 67.", "Ring [telefonnummer]."),
+        ("Ring (08) 12 34 56.", "Ring [telefonnummer]."),
+        ("Ring 070.123.45.67.", "Ring [telefonnummer]."),
+        ("Ring 08 - 12 34 56.", "Ring [telefonnummer]."),
+        ("Ring 070–123 45 67.", "Ring [telefonnummer]."),
+        ("Ring 070\u20111234567.", "Ring [telefonnummer]."),
+        ("Ring +46 70–123 45 67.", "Ring [telefonnummer]."),
+        ("Ring +46 (0)70\u2011123 45 67.", "Ring [telefonnummer]."),
+        ("Ring +46 70.123.45.67.", "Ring [telefonnummer]."),
+        # E-mail written around the @.
+        ("Skriv till anna(at)kommun.se.", "Skriv till [e-post]."),
+        ("Skriv till anna [at] kommun.se.", "Skriv till [e-post]."),
+        ("Skriv till anna @ kommun.se.", "Skriv till [e-post]."),
+        ("Skriv till ANNA(AT)KOMMUN.SE.", "Skriv till [e-post]."),
+        ("Skriv till anna(at)kommun(dot)se.", "Skriv till [e-post]."),
+        ("Skriv till anna.berg (snabel-a) kommun.se.", "Skriv till [e-post]."),
+        ("Skriv till anna at kommun dot se.", "Skriv till [e-post]."),
+        # Genitive of listed names (Lars takes no extra s, see the test below).
+        ("Åsas bil", "[namn] bil"),
+        ("Örjans chef", "[namn] chef"),
+        ("ÅSAS och örjans", "[namn] och [namn]"),
+        ("Åsa:s schema", "[namn] schema"),
+        ("Åsa’s schema", "[namn] schema"),
+        # Decomposed (NFD) text; the output comes back NFC.
+        ("Fra\u030aga A\u030asa", "Fråga [namn]"),
+        ("O\u0308rjans chef", "[namn] chef"),
+        # What is not masked stays as written.
+        ("Ring 070–123 45 67, jobbade 2019–2024", "Ring [telefonnummer], jobbade 2019–2024"),
+    ],
+)
+def test_identifiers_written_in_other_forms_are_masked(text, expected):
+    assert mask_identifiers(text, NAMES) == expected
+
+
+def test_listed_words_are_normalised_too():
+    assert mask_identifiers("Åsa och Åsas", ["A\u030asa"]) == "[namn] och [namn]"
+    assert mask_identifiers("Anna  Berg och Anna Bergs", ["Anna Berg"]) == "[namn] och [namn]"
+
+
+def test_names_ending_in_s_x_z_take_no_extra_s():
+    words = ("Lars", "Max", "Inez")
+    assert mask_identifiers("Lars bil, Max chef, Inez rum", words) == "[namn] bil, [namn] chef, [namn] rum"
+    assert mask_identifiers("Larss och Larsson", words) == "Larss och Larsson"
+
+
+def test_two_numbers_in_a_row_are_both_masked():
+    assert mask_identifiers("070 123 45 67 08 12 34 56") == "[telefonnummer] [telefonnummer]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag slutade 2026.",
+        "Lönen var 12 000 kr, sedan 12\u00a0000 kr.",
+        "Budgeten var 1 050 000 000 kr.",
+        "Budgeten var 12 050 000 000 kr.",
+        "Sista dagen var 2026-03-01.",
+        "Perioden 2026-03-01–2026-04-01 var tung.",
+        "Mötet 2026-03-01 08.00–12.00.",
+        "Mötet 2026-03-01 0800.",
+        "Den 01.03.2026 slutade jag, eller 01.03.26.",
+        "Jag jobbade 08.00–17.00, 5 dagar i veckan.",
+        "Jag jobbade 08.00-12.00 13.00-17.00.",
+        "Kl. 07.30 varje dag.",
+        "85 % var nöjda, 12,5 % inte, 0,5 procent visste inte.",
+        "Jag jobbade 2019–2024 och 2024 – 2026.",
+        "Vi var 3 – 4 personer, 10–12 st.",
+        "Ärende 2026-0042, version 1.2.3.",
+        "Kommunens organisationsnummer är 212000-1234.",
+        "Postnummer 123 45 Stockholm, ring 112.",
+        "Vi ses @ 10.00.",
+        "Det är svårt at säga, titta at google.com.",
+        "Kåsan, Åsarna, Larsson och Örjansson.",
+    ],
+)
+def test_non_identifiers_are_left_alone(text):
+    assert mask_identifiers(text, NAMES) == text
 
 
 def _pairs(n_writers: int, per_writer: int = 1):
