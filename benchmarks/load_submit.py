@@ -436,8 +436,11 @@ def set_up(url: str, secret: str, links: int, prestored: int, seed: int):
                 session.execute(insert(Response), responses[start:start + BATCH])
             leavers = [Leaver(UNIT, GROUP, rng.choice(bands), rng.choice(ENDINGS), quarter)
                        for _ in range(links)]
+            window = ({"collection_days": app.config["COLLECTION_DAYS"]}
+                      if "COLLECTION_DAYS" in app.config else {})  # older code has no window
             issued = issue_invitations(session, leavers, questionnaire_key=QUESTIONNAIRE, secret=secret,
-                                       valid_days=app.config["INVITATION_VALID_DAYS"], today=day)
+                                       valid_days=app.config["INVITATION_VALID_DAYS"], today=day,
+                                       **window)
             session.commit()
         finally:
             session.close()

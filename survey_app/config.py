@@ -16,7 +16,7 @@ class ConfigError(RuntimeError):
     """Raised at start-up when the settings are unsafe or malformed."""
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int | None) -> int | None:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -63,6 +63,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 12),
         "INVITATION_VALID_DAYS": _env_int("INVITATION_VALID_DAYS", 60),
+        # Responses for a quarter are taken until this many days after its end; its
+        # results open the day after. Unset: INVITATION_VALID_DAYS (see derived_settings).
+        "COLLECTION_DAYS": _env_int("COLLECTION_DAYS", None),
         "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 10000),
         # Each new response is rewritten among this many older ones of its quarter.
         "MIX_SAMPLE": _env_int("MIX_SAMPLE", 20),
@@ -84,7 +87,10 @@ def settings_from_environment(instance_path: str) -> dict:
 def derived_settings(cfg: dict) -> dict:
     """Settings that follow from others (cookie flags, debug)."""
     https = bool(cfg["HTTPS"])
+    collection_days = cfg.get("COLLECTION_DAYS")
     return {
+        "COLLECTION_DAYS": (cfg["INVITATION_VALID_DAYS"] if collection_days is None
+                            else collection_days),
         "DEBUG": cfg["APP_ENV"] == "development" and _env_bool("FLASK_DEBUG", False),
         "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
         "SESSION_COOKIE_SECURE": https,
@@ -108,6 +114,12 @@ def check_settings(cfg: dict) -> None:
         )
     if cfg["MIN_COMMENT_GROUP"] < cfg["MIN_RESPONDENTS"]:
         raise ConfigError("MIN_COMMENT_GROUP may not be below MIN_RESPONDENTS.")
+    days = cfg["COLLECTION_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ConfigError(
+            f"COLLECTION_DAYS must be a whole number of days, 0 or more, got {days!r} "
+            "(responses for a quarter are taken until that many days after its end)."
+        )
     if cfg["DEFAULT_LOCALE"] not in ("sv", "en"):
         raise ConfigError("DEFAULT_LOCALE must be 'sv' or 'en'.")
     if cfg["APP_ENV"] == "production":

@@ -27,7 +27,7 @@ from survey_app.hr.invitations import (
 from survey_app.instruments import catalogue
 from survey_app.mail import MailNotConfigured, send_link
 from survey_app.models import OccupationalGroup, OpenLink, OrgUnit, today
-from survey_app.periods import quarter_choices
+from survey_app.periods import collection_closes, quarter_choices, results_open_on
 from survey_app.qr import qr_svg
 
 QUESTIONNAIRE = "exit_survey"
@@ -41,13 +41,25 @@ def _base_url() -> str:
     return (current_app.config["PUBLIC_BASE_URL"] or request.url_root).rstrip("/")
 
 
+def _collection_days() -> int:
+    return current_app.config["COLLECTION_DAYS"]
+
+
+def _windows(quarters) -> dict:
+    """Per quarter: the last day answers are taken, and the day its results open."""
+    days = _collection_days()
+    return {q: (collection_closes(q, days), results_open_on(q, days)) for q in quarters if q}
+
+
 def _fill_choices(form) -> None:
     locale = str(get_locale() or "sv")
     units = db.session.execute(select(OrgUnit.code, OrgUnit.name)
                                .where(OrgUnit.kind != "municipality")
                                .order_by(OrgUnit.name)).all()
     form.unit_code.choices = [(c, f"{n} ({c})") for c, n in units]
-    form.quarter.choices = [(q, q) for q in quarter_choices(today())]
+    form.quarter.choices = [(q, q) for q in quarter_choices(today(), _collection_days())]
+    form.quarter.collection_days = _collection_days()  # names a closed quarter as closed
+    form.quarter.today = today()
     if hasattr(form, "occupational_group_code"):
         groups = db.session.scalars(select(OccupationalGroup).order_by(OccupationalGroup.name_sv))
         form.occupational_group_code.choices = [(g.code, g.name(locale)) for g in groups]
@@ -67,9 +79,10 @@ def _handouts(issued: list[IssuedLink], title: str):
 @requires("hr_admin")
 def invitations():
     minimum = current_app.config["MIN_RESPONDENTS"]
+    shown = participation(db.session, QUESTIONNAIRE, minimum, today(),
+                          request.args.get("quarter"), collection_days=_collection_days())
     return render_template("hr/invitations.html", batches=invitation_batches(db.session),
-                           participation=participation(db.session, QUESTIONNAIRE, minimum,
-                                                       today(), request.args.get("quarter")),
+                           participation=shown, windows=_windows([shown.quarter]),
                            minimum=minimum)
 
 
@@ -95,7 +108,7 @@ def invitation_create():
     issued = issue_invitations(db.session, [leaver], questionnaire_key=QUESTIONNAIRE,
                                secret=_secret(),
                                valid_days=current_app.config["INVITATION_VALID_DAYS"],
-                               today=today())
+                               collection_days=_collection_days(), today=today())
     audit.record(db.session, "invitations_created", actor=g.user, target="1 invitation")
     db.session.commit()
     if form.email.data:
@@ -122,7 +135,8 @@ def invitation_import_submit():
         return render_template("hr/invitation_import.html", form=form, problems=[]), 400
     try:
         text = form.file.data.read().decode("utf-8-sig")
-        parsed = parse_leavers_csv(db.session, text, today())
+        parsed = parse_leavers_csv(db.session, text, today(),
+                                   collection_days=_collection_days())
     except UnicodeDecodeError:
         problems = [_("Filen är inte sparad som UTF-8. Spara den som 'CSV UTF-8' och försök igen.")]
         return render_template("hr/invitation_import.html", form=form, problems=problems), 400
@@ -132,7 +146,7 @@ def invitation_import_submit():
     issued = issue_invitations(db.session, parsed.leavers, questionnaire_key=QUESTIONNAIRE,
                                secret=_secret(),
                                valid_days=current_app.config["INVITATION_VALID_DAYS"],
-                               today=today())
+                               collection_days=_collection_days(), today=today())
     audit.record(db.session, "invitations_created", actor=g.user,
                  target=f"{len(issued)} invitations from file")
     db.session.commit()
@@ -151,7 +165,8 @@ def invitation_reissue(batch: str):
               "error")
         return redirect(url_for("hr.invitations"))
     issued = reissue_batch(db.session, batch, secret=_secret(),
-                           valid_days=current_app.config["INVITATION_VALID_DAYS"], today=today(),
+                           valid_days=current_app.config["INVITATION_VALID_DAYS"],
+                           collection_days=_collection_days(), today=today(),
                            positions=positions)
     if not issued:
         abort(404)
@@ -166,12 +181,17 @@ def invitation_reissue(batch: str):
 def open_links():
     form = OpenLinkForm()
     _fill_choices(form)
-    return render_template("hr/open_links.html", form=form, links=_open_link_rows())
+    return _open_links_page(form)
 
 
-def _open_link_rows():
-    return db.session.execute(select(OpenLink, OrgUnit.name).join(OrgUnit)
+def _open_links_page(form: OpenLinkForm):
+    rows = db.session.execute(select(OpenLink, OrgUnit.name).join(OrgUnit)
                               .order_by(OpenLink.quarter.desc(), OrgUnit.name)).all()
+    by_quarter: dict[str, list] = {}
+    for link, unit_name in rows:
+        by_quarter.setdefault(link.quarter, []).append((link, unit_name))
+    return render_template("hr/open_links.html", form=form, links=by_quarter,
+                           windows=_windows(by_quarter))
 
 
 @bp.post("/open-links")
@@ -180,11 +200,11 @@ def open_link_create():
     form = OpenLinkForm()
     _fill_choices(form)
     if not form.validate_on_submit():
-        return render_template("hr/open_links.html", form=form, links=_open_link_rows()), 400
+        return _open_links_page(form), 400
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == form.unit_code.data))
     link = create_open_link(db.session, unit, form.quarter.data, questionnaire_key=QUESTIONNAIRE,
                             valid_days=current_app.config["INVITATION_VALID_DAYS"] + 90,
-                            today=today())
+                            collection_days=_collection_days(), today=today())
     db.session.commit()
     return open_link_poster(link.id)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,7 +33,12 @@ from survey_app.models import (
     OpenLink,
     OrgUnit,
 )
-from survey_app.periods import quarter_of
+from survey_app.periods import (
+    collection_closes,
+    collection_open,
+    oldest_collecting_quarter,
+    quarter_of,
+)
 
 COLUMN_ALIASES = {
     "unit_code": ("unit_code", "enhet", "enhetskod"),
@@ -56,6 +62,32 @@ class LeaverImportError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class CollectionClosed(ValueError):
+    """A link was asked for a quarter whose collection window has closed."""
+
+    def __init__(self, quarter: str, closed_on: date):
+        self.quarter, self.closed_on = quarter, closed_on
+        super().__init__(f"collection for {quarter} closed on {closed_on}")
+
+
+def closed_quarter_message(quarter: str, collection_days: int) -> str:
+    """What HR is told when a form names a quarter whose collection has closed."""
+    return _("Insamlingen för %(quarter)s stängde %(closed)s, så kvartalet tar inte emot fler "
+             "svar. Välj ett kvartal vars insamling pågår.", quarter=quarter,
+             closed=collection_closes(quarter, collection_days).isoformat())
+
+
+def link_expiry(quarter: str, *, valid_days: int, collection_days: int, today: date) -> date:
+    """A link works ``valid_days`` from ``today``, never past its quarter's collection close."""
+    return min(today + timedelta(days=valid_days), collection_closes(quarter, collection_days))
+
+
+def _refuse_closed(quarters, collection_days: int, today: date) -> None:
+    for quarter in sorted(set(quarters)):
+        if not collection_open(quarter, collection_days, today):
+            raise CollectionClosed(quarter, collection_closes(quarter, collection_days))
 
 
 @dataclass(frozen=True)
@@ -96,8 +128,13 @@ class ParsedFile:
     ignored_columns: list[str]
 
 
-def parse_leavers_csv(db: Session, text: str, today: date) -> ParsedFile:
-    """Read a leaver file; every problem names its line; nothing is half-read."""
+def parse_leavers_csv(db: Session, text: str, today: date, *,
+                      collection_days: int) -> ParsedFile:
+    """Read a leaver file; every problem names its line; nothing is half-read.
+
+    A last working day in a quarter whose collection window has closed is refused: the
+    leaver is not invited, and never counted in a later quarter instead.
+    """
     text = text.lstrip("\ufeff")
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -124,7 +161,7 @@ def parse_leavers_csv(db: Session, text: str, today: date) -> ParsedFile:
                for column, name in mapping.items()}
         if not any(row.values()):
             continue  # an empty line at the end of an export
-        leaver, row_problems = _leaver(row, line, units, groups, today)
+        leaver, row_problems = _leaver(row, line, units, groups, today, collection_days)
         problems += row_problems
         if leaver:
             leavers.append(leaver)
@@ -135,7 +172,8 @@ def parse_leavers_csv(db: Session, text: str, today: date) -> ParsedFile:
     return ParsedFile(leavers, ignored)
 
 
-def _leaver(row: dict, line: int, units: set, groups: set, today: date):
+def _leaver(row: dict, line: int, units: set, groups: set, today: date,
+            collection_days: int):
     problems = []
     if row["unit_code"] not in units:
         problems.append(f"rad {line}: okänd enhetskod {row['unit_code']!r}")
@@ -152,6 +190,13 @@ def _leaver(row: dict, line: int, units: set, groups: set, today: date):
     if start and last:
         if start > last:
             problems.append(f"rad {line}: anställningsdatum ligger efter sista arbetsdag")
+        elif not collection_open(quarter_of(last), collection_days, today):
+            problems.append(_(
+                "rad %(line)d: sista arbetsdag %(day)s ligger i %(quarter)s. Insamlingen för "
+                "%(quarter)s stängde %(closed)s, så avgången kan inte längre bjudas in (den "
+                "räknas inte i ett senare kvartal).", line=line, day=last.isoformat(),
+                quarter=quarter_of(last),
+                closed=collection_closes(quarter_of(last), collection_days).isoformat()))
         elif not today - LAST_DAY_WINDOW[0] <= last <= today + LAST_DAY_WINDOW[1]:
             problems.append(f"rad {line}: sista arbetsdag {last} ligger för långt från i dag")
     ending = ENDING_ALIASES.get(row["ending_type"].lower())
@@ -171,22 +216,27 @@ def _date(text: str) -> date | None:
 
 
 def issue_invitations(db: Session, leavers: list[Leaver], *, questionnaire_key: str,
-                      secret: str, valid_days: int, today: date) -> list[IssuedLink]:
+                      secret: str, valid_days: int, collection_days: int,
+                      today: date) -> list[IssuedLink]:
     """Create one invitation per leaver in one batch; the caller commits.
 
     Each handout gets its number in the batch, so a lost one can be replaced by number.
     The group tallies count the invitations; answers are counted there too, so response
-    rates never need the history of a single link.
+    rates never need the history of a single link. A link expires after ``valid_days``,
+    but never after its quarter's collection close; a leaver whose quarter has closed
+    raises CollectionClosed (the forms and the import refuse those first).
     """
+    _refuse_closed((lv.quarter for lv in leavers), collection_days, today)
     units = {u.code: u for u in db.scalars(
         select(OrgUnit).where(OrgUnit.code.in_({lv.unit_code for lv in leavers})))}
     batch = str(uuid.uuid4())
     db.add(InvitationBatch(id=batch, questionnaire_key=questionnaire_key, created_on=today,
                            size=len(leavers)))
-    expires = today + timedelta(days=valid_days)
     pairs = []
     for position, leaver in enumerate(leavers, start=1):
         token = new_token()
+        expires = link_expiry(leaver.quarter, valid_days=valid_days,
+                              collection_days=collection_days, today=today)
         invitation = Invitation(
             token_digest=token_digest(secret, token), batch=batch, position=position,
             questionnaire_key=questionnaire_key, unit_id=units[leaver.unit_code].id,
@@ -198,7 +248,7 @@ def issue_invitations(db: Session, leavers: list[Leaver], *, questionnaire_key: 
     db.flush()
     count_invited(db, questionnaire_key, Counter(
         (units[lv.unit_code].id, lv.quarter, lv.tenure_band) for lv in leavers))
-    return [IssuedLink(inv.id, token, batch, inv.position, len(leavers), today, expires)
+    return [IssuedLink(inv.id, token, batch, inv.position, len(leavers), today, inv.expires_on)
             for inv, token in pairs]
 
 
@@ -213,12 +263,18 @@ def count_invited(db: Session, questionnaire_key: str, counts: Counter) -> None:
                                           set_={"invited": table.c.invited + number}))
 
 
-def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int, today: date,
+def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int,
+                  collection_days: int, today: date,
                   positions: set[int] | None = None) -> list[IssuedLink]:
     """New links for a batch's handouts (all, or the numbers given); old links stop working.
 
     A handout whose link has been used gets a link that is already used: the printout
     looks the same either way, so replacing handouts never tells HR who has answered.
+    An unused link expires no later than its own quarter's collection close. A used one
+    has forgotten its quarter, so every card of the reissue prints one date that does not
+    depend on use: the collection close of the oldest quarter still collecting today
+    (or ``valid_days`` from today, if sooner). It is never later than the real expiry
+    of a link that can still be answered.
     """
     info = db.get(InvitationBatch, batch)
     if info is None:
@@ -227,7 +283,8 @@ def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int, toda
     open_rows = {inv.position: inv for inv in db.scalars(select(Invitation).where(
         Invitation.batch == batch, Invitation.used.is_(False),
         Invitation.position.in_(wanted)))}
-    expires = today + timedelta(days=valid_days)
+    printed = link_expiry(oldest_collecting_quarter(today, collection_days),
+                          valid_days=valid_days, collection_days=collection_days, today=today)
     issued = []
     for position in wanted:
         if not 1 <= position <= info.size:
@@ -236,11 +293,12 @@ def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int, toda
         invitation = open_rows.get(position)
         if invitation is not None:
             invitation.token_digest = token_digest(secret, token)
-            invitation.expires_on = expires
+            invitation.expires_on = link_expiry(invitation.leaving_quarter, valid_days=valid_days,
+                                                collection_days=collection_days, today=today)
         else:  # used, or expired and forgotten: a link that says it cannot be used again
             db.add(Invitation(token_digest=token_digest(secret, token), used=True,
-                              expires_on=expires, created_on=None))
-        issued.append(IssuedLink(0, token, batch, position, info.size, info.created_on, expires))
+                              expires_on=printed, created_on=None))
+        issued.append(IssuedLink(0, token, batch, position, info.size, info.created_on, printed))
     db.flush()
     return issued
 
@@ -258,13 +316,17 @@ class Participation:
 
 
 def participation(db: Session, questionnaire_key: str, minimum: int, today: date,
-                  quarter: str | None = None) -> Participation:
+                  quarter: str | None = None, *, collection_days: int) -> Participation:
     """Participation by unit in a quarter (the latest by default), through the gate.
 
     The invited counts per unit go through :func:`analysis.disclosure.gate_table` (minimum,
     complement and secondary suppression, period lock), so no live counter moves by one
     answer and the quarter's total minus the shown units never gives a small group. The
     only participation figure HR sees: no batch or single link has a use status.
+
+    The gate opens a period the day after it ends; answers keep coming for
+    ``collection_days`` more, so it is asked as of ``today - collection_days``: the
+    figures appear on the quarter's ``results_open_on`` day, not before.
     """
     quarters = sorted(set(db.scalars(select(InvitationTally.quarter).where(
         InvitationTally.questionnaire_key == questionnaire_key))), reverse=True)
@@ -282,7 +344,8 @@ def participation(db: Session, questionnaire_key: str, minimum: int, today: date
     counts = pd.DataFrame({"period": quarter, "unit": [r[0] for r in rows],
                            "count": [int(r[2]) for r in rows]})
     gated = gate_table(counts, ["unit"], GateConfig(min_respondents=minimum),
-                       where={"period": quarter}, today=today).frame
+                       where={"period": quarter},
+                       today=today - timedelta(days=collection_days)).frame
     shown_codes = set(gated.loc[gated["shown"] & ~gated["is_total"], "unit"])
     by_code = {code: (name, int(invited), int(used or 0)) for code, name, invited, used in rows}
     shown = sorted(by_code[code] for code in shown_codes)
@@ -307,15 +370,26 @@ def parse_positions(text: str) -> set[int] | None:
 
 
 def create_open_link(db: Session, unit: OrgUnit, quarter: str, *, questionnaire_key: str,
-                     valid_days: int, today: date) -> OpenLink:
-    """One shared link per unit and quarter; asking again returns the same link."""
+                     valid_days: int, collection_days: int, today: date) -> OpenLink:
+    """One shared link per unit and quarter; asking again returns the same link.
+
+    The link expires no later than the quarter's collection close (an existing one is
+    brought forward if the window has been shortened since); a quarter whose window has
+    closed raises CollectionClosed.
+    """
+    _refuse_closed([quarter], collection_days, today)
+    closes = collection_closes(quarter, collection_days)
     existing = db.scalar(select(OpenLink).where(OpenLink.unit_id == unit.id,
                                                 OpenLink.quarter == quarter,
                                                 OpenLink.active.is_(True)))
     if existing is not None:
+        if existing.expires_on > closes:
+            existing.expires_on = closes
         return existing
     link = OpenLink(token=new_token(), questionnaire_key=questionnaire_key, unit_id=unit.id,
-                    quarter=quarter, expires_on=today + timedelta(days=valid_days))
+                    quarter=quarter,
+                    expires_on=link_expiry(quarter, valid_days=valid_days,
+                                           collection_days=collection_days, today=today))
     db.add(link)
     db.flush()
     return link

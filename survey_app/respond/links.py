@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.crypto import token_digest
 from survey_app.models import Invitation, OpenLink
+from survey_app.periods import collection_open
 
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -37,6 +38,28 @@ class LinkExpired(LinkProblem):
     kind = "expired"
 
 
+class CollectionClosed(LinkProblem):
+    """The link's quarter takes no more answers (its collection window has closed)."""
+
+    kind = "closed"
+
+
+def refuse_after_collection(quarter: str, collection_days: int, today: date) -> None:
+    """One date comparison, no query: answers for a closed quarter are never taken."""
+    if not collection_open(quarter, collection_days, today):
+        raise CollectionClosed()
+
+
+def _check_dates(quarter: str | None, expires_on: date, today: date,
+                 collection_days: int) -> None:
+    """Closed quarter first (the more telling page), then the link's own expiry. An
+    expired invitation that housekeeping has made forget its quarter is just expired."""
+    if quarter is not None:
+        refuse_after_collection(quarter, collection_days, today)
+    if expires_on < today:
+        raise LinkExpired()
+
+
 @dataclass(frozen=True)
 class Respondent:
     """What the respondent's session knows: never a name, never the token itself."""
@@ -59,7 +82,8 @@ class Respondent:
         return cls(**data)
 
 
-def resolve_invitation(db: Session, token: str, secret: str, today: date) -> Respondent:
+def resolve_invitation(db: Session, token: str, secret: str, today: date, *,
+                       collection_days: int) -> Respondent:
     """The respondent for an invitation token, or a LinkProblem saying why not."""
     if not TOKEN_SHAPE.match(token or ""):
         raise LinkMalformed()
@@ -69,8 +93,7 @@ def resolve_invitation(db: Session, token: str, secret: str, today: date) -> Res
         raise LinkUnknown()
     if invitation.used:
         raise LinkUsed()
-    if invitation.expires_on < today:
-        raise LinkExpired()
+    _check_dates(invitation.leaving_quarter, invitation.expires_on, today, collection_days)
     return Respondent(
         mode="invitation", link_ref=digest, draft_id=digest,
         questionnaire_key=invitation.questionnaire_key, unit_id=invitation.unit_id,
@@ -80,34 +103,34 @@ def resolve_invitation(db: Session, token: str, secret: str, today: date) -> Res
     )
 
 
-def resolve_open_link(db: Session, token: str, today: date, draft_id: str) -> Respondent:
+def resolve_open_link(db: Session, token: str, today: date, draft_id: str, *,
+                      collection_days: int) -> Respondent:
     """The respondent for a unit's open link; group and tenure come from the answers."""
     if not TOKEN_SHAPE.match(token or ""):
         raise LinkMalformed()
     link = db.scalar(select(OpenLink).where(OpenLink.token == token))
     if link is None or not link.active:
         raise LinkUnknown()
-    if link.expires_on < today:
-        raise LinkExpired()
+    _check_dates(link.quarter, link.expires_on, today, collection_days)
     return Respondent(
         mode="open_link", link_ref=str(link.id), draft_id=draft_id,
         questionnaire_key=link.questionnaire_key, unit_id=link.unit_id, quarter=link.quarter,
     )
 
 
-def still_valid(db: Session, respondent: Respondent, today: date) -> None:
-    """Re-check at each step: the link may have been used or expired meanwhile."""
+def still_valid(db: Session, respondent: Respondent, today: date, *,
+                collection_days: int) -> None:
+    """Re-check at each step: the link may have been used or expired meanwhile, or its
+    quarter's collection window closed (even if the link itself has not expired)."""
     if respondent.mode == "invitation":
         row = db.scalar(select(Invitation).where(Invitation.token_digest == respondent.link_ref))
         if row is None:
             raise LinkUnknown()
         if row.used:
             raise LinkUsed()
-        if row.expires_on < today:
-            raise LinkExpired()
+        _check_dates(respondent.quarter, row.expires_on, today, collection_days)
     else:
         link = db.get(OpenLink, int(respondent.link_ref))
         if link is None or not link.active:
             raise LinkUnknown()
-        if link.expires_on < today:
-            raise LinkExpired()
+        _check_dates(respondent.quarter, link.expires_on, today, collection_days)

@@ -41,6 +41,7 @@ from survey_app.respond.limits import allow
 from survey_app.respond.links import (
     LinkProblem,
     Respondent,
+    refuse_after_collection,
     resolve_invitation,
     resolve_open_link,
     still_valid,
@@ -59,7 +60,7 @@ csrf.exempt(bp)  # checked in step_submit, which keeps the answers when the chec
 
 SESSION_KEY = "respond"
 DONE_KEY = "respond_done"
-LINK_STATUS = {"malformed": 404, "unknown": 404, "used": 410, "expired": 410}
+LINK_STATUS = {"malformed": 404, "unknown": 404, "used": 410, "expired": 410, "closed": 410}
 RETRY_AFTER_SECONDS = 10
 
 
@@ -73,6 +74,10 @@ def _keyring():
 
 def _secret() -> str:
     return current_app.config["TOKEN_HMAC_KEY"] or current_app.config["SECRET_KEY"]
+
+
+def _collection_days() -> int:
+    return current_app.config["COLLECTION_DAYS"]
 
 
 def _resume_signer() -> URLSafeTimedSerializer:
@@ -112,7 +117,8 @@ def _current() -> Respondent | None:
 @bp.get("/<token>")
 def open_invitation(token: str):
     try:
-        return _begin(resolve_invitation(db.session, token, _secret(), today()))
+        return _begin(resolve_invitation(db.session, token, _secret(), today(),
+                                         collection_days=_collection_days()))
     except LinkProblem as problem:
         return _link_problem(problem)
 
@@ -123,7 +129,8 @@ def open_shared_link(token: str):
     session["open_key"] = browser_key
     try:
         respondent = resolve_open_link(db.session, token, today(),
-                                       draft_id=token_digest(_secret(), "open:" + browser_key))
+                                       draft_id=token_digest(_secret(), "open:" + browser_key),
+                                       collection_days=_collection_days())
     except LinkProblem as problem:
         return _link_problem(problem)
     # No row is written here: the draft appears at the first save, so visits cost nothing.
@@ -151,7 +158,7 @@ def respondent_page(view):
         if respondent is None:
             return render_template("respond/no_session.html"), 400
         try:
-            still_valid(db.session, respondent, today())
+            still_valid(db.session, respondent, today(), collection_days=_collection_days())
         except LinkProblem as problem:
             return _link_problem(problem)
         progress = load_progress(db.session, _keyring(), catalogue(), respondent)
@@ -199,7 +206,7 @@ def step_submit(number: int):
 
 def _take_step(respondent: Respondent, number: int, expired_form: bool):
     try:
-        still_valid(db.session, respondent, today())
+        still_valid(db.session, respondent, today(), collection_days=_collection_days())
     except LinkProblem as problem:
         if problem.kind == "used":
             return redirect(url_for("respond.thanks"))  # a double tap after the first submit
@@ -241,6 +248,12 @@ def _take_step(respondent: Respondent, number: int, expired_form: bool):
 def _submit(respondent: Respondent, progress: Progress, number: int):
     """Store the response; the thank-you page only once it is committed."""
     db.session.rollback()  # the claim below must open its own transaction
+    try:
+        # Defensive (the steps check it too): one date comparison on the quarter the
+        # respondent carries, before the write turn, so the lock is never held for it.
+        refuse_after_collection(respondent.quarter, _collection_days(), today())
+    except LinkProblem as problem:
+        return _link_problem(problem)
     if respondent.mode == "open_link" and not allow("OPEN_LINK_SUBMIT_LIMIT"):
         return _too_many(respondent, progress, number)
     sample = current_app.config["MIX_SAMPLE"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import delete
@@ -47,6 +48,23 @@ def make_app(database_url):
     yield make
     for extra in made:
         extra.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the app's "today" as the HR and respondent pages see it: ``clock(date(...))``.
+
+    Services take "today" as a parameter; the views ask `survey_app.models.today`, which
+    this replaces in the view modules until the test ends.
+    """
+    from survey_app.hr import invitation_views
+    from survey_app.respond import views
+
+    def move(day: date) -> None:
+        for module in (views, invitation_views):
+            monkeypatch.setattr(module, "today", lambda: day)
+
+    return move
 
 
 @pytest.fixture

@@ -7,7 +7,11 @@ from datetime import date
 from survey_app.extensions import db as database
 from survey_app.hr.invitations import Leaver, create_open_link, issue_invitations
 from survey_app.models import OrgUnit
+from survey_app.periods import quarter_of
 from tests.app.conftest import csrf_from
+
+# The quarter links are made for by default: today's, which is always still collecting.
+QUARTER = quarter_of(date.today())
 
 STEP_ANSWERS = [
     {"reasons": ["introduction", "workload"], "main_reason": "introduction"},
@@ -19,7 +23,7 @@ STEP_ANSWERS = [
 
 
 def invite(app, unit="VO01", group="USK", band="lt_6m", ending="own_resignation",
-           quarter="2026Q3", today: date | None = None, count: int = 1) -> list[str]:
+           quarter=QUARTER, today: date | None = None, count: int = 1) -> list[str]:
     """Create invitations straight through the service; return their tokens."""
     with app.app_context():
         session = database.new_session()
@@ -27,20 +31,22 @@ def invite(app, unit="VO01", group="USK", band="lt_6m", ending="own_resignation"
         issued = issue_invitations(session, leavers, questionnaire_key="exit_survey",
                                    secret=app.config["SECRET_KEY"],
                                    valid_days=app.config["INVITATION_VALID_DAYS"],
+                                   collection_days=app.config["COLLECTION_DAYS"],
                                    today=today or date.today())
         session.commit()
         session.close()
     return [link.token for link in issued]
 
 
-def open_link(app, unit="VO02", quarter="2026Q3") -> str:
+def open_link(app, unit="VO02", quarter=QUARTER, today: date | None = None) -> str:
     with app.app_context():
         session = database.new_session()
         from sqlalchemy import select
 
         unit_row = session.scalar(select(OrgUnit).where(OrgUnit.code == unit))
         link = create_open_link(session, unit_row, quarter, questionnaire_key="exit_survey",
-                                valid_days=60, today=date.today())
+                                valid_days=60, collection_days=app.config["COLLECTION_DAYS"],
+                                today=today or date.today())
         session.commit()
         token = link.token
         session.close()

@@ -14,6 +14,9 @@ from survey_app.models import OrgUnit, OrgUnitPlacement, Response
 from tests.app.survey_helpers import STEP_ANSWERS, answer_all, invite, open_link, post_step
 
 AFTER_Q3 = date(2026, 10, 2)
+# Days on which the fixed quarters below were still collecting (their windows have closed
+# since): the links are made and answered then, with the app's clock moved there.
+IN_Q2, IN_Q3 = date(2026, 7, 1), date(2026, 10, 1)
 
 
 def _answer(app, tokens):
@@ -25,12 +28,15 @@ def _catalogue(app):
     return app.extensions["questionnaires"]
 
 
-def test_responses_invitations_and_org_are_read_by_stable_keys(app, db, org):
-    _answer(app, invite(app, unit="VO01", band="lt_6m", quarter="2026Q3", count=5))
-    _answer(app, invite(app, unit="VO01A", band="2_5y", quarter="2026Q3", count=2))
-    invite(app, unit="BU01", band="1_2y", quarter="2026Q3", count=3)  # invited, not answered
+def test_responses_invitations_and_org_are_read_by_stable_keys(app, db, org, clock):
+    clock(IN_Q3)
+    _answer(app, invite(app, unit="VO01", band="lt_6m", quarter="2026Q3", count=5, today=IN_Q3))
+    _answer(app, invite(app, unit="VO01A", band="2_5y", quarter="2026Q3", count=2, today=IN_Q3))
+    invite(app, unit="BU01", band="1_2y", quarter="2026Q3", count=3,
+           today=IN_Q3)  # invited, not answered
     client = app.test_client()
-    assert client.get(f"/s/o/{open_link(app, unit='VO02')}").status_code == 302
+    token = open_link(app, unit="VO02", quarter="2026Q3", today=IN_Q3)
+    assert client.get(f"/s/o/{token}").status_code == 302
     for number, data in enumerate(STEP_ANSWERS, start=1):
         post_step(client, number, data)
     post_step(client, 4, {"tenure_band": "6_12m", "occupational_group": "USK"})
@@ -65,9 +71,11 @@ def test_responses_invitations_and_org_are_read_by_stable_keys(app, db, org):
     assert total["n"] == 8 and total["open_link_sv"] is not None
 
 
-def test_units_sit_in_the_administration_they_had_that_quarter(app, db, org):
-    _answer(app, invite(app, unit="VO02", quarter="2026Q2", count=1))
-    _answer(app, invite(app, unit="VO02", quarter="2026Q3", count=1))
+def test_units_sit_in_the_administration_they_had_that_quarter(app, db, org, clock):
+    clock(IN_Q2)
+    _answer(app, invite(app, unit="VO02", quarter="2026Q2", count=1, today=IN_Q2))
+    clock(IN_Q3)
+    _answer(app, invite(app, unit="VO02", quarter="2026Q3", count=1, today=IN_Q3))
     vo02 = org["VO02"]
     db.execute(update(OrgUnitPlacement).where(OrgUnitPlacement.unit_id == vo02.id)
                .values(valid_from=date(2020, 1, 1), valid_to=date(2026, 8, 1)))
@@ -87,8 +95,9 @@ def test_units_sit_in_the_administration_they_had_that_quarter(app, db, org):
     assert len(only_q3.responses) == 1
 
 
-def test_cli_prints_a_swedish_summary_and_writes_json(app, db, org, tmp_path):
-    _answer(app, invite(app, unit="VO01", band="lt_6m", quarter="2026Q3", count=6))
+def test_cli_prints_a_swedish_summary_and_writes_json(app, db, org, tmp_path, clock):
+    clock(IN_Q3)
+    _answer(app, invite(app, unit="VO01", band="lt_6m", quarter="2026Q3", count=6, today=IN_Q3))
     app.cli.add_command(analysis_cli)
     runner = app.test_cli_runner()
     path = tmp_path / "report.json"

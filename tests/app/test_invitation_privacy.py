@@ -12,10 +12,25 @@ from survey_app.analysis_source import load_analysis_data
 from survey_app.housekeeping import housekeep
 from survey_app.instruments import catalogue
 from survey_app.models import Invitation, InvitationBatch
+from survey_app.periods import quarter_last_day, results_open_on, shift_quarter
 from tests.app.conftest import csrf_from
-from tests.app.survey_helpers import answer_all, invite
+from tests.app.survey_helpers import QUARTER, answer_all, invite
 
 KEPT = {"id", "token_digest", "used", "expires_on"}
+# A quarter whose collection has closed and whose results are open today, and a day on
+# which it was still collecting (its last day).
+CLOSED = shift_quarter(QUARTER, -2)
+WHILE_COLLECTING = quarter_last_day(CLOSED)
+
+
+def invite_and_answer_while_collecting(app, clock, unit: str, count: int, answered: int):
+    """Links for CLOSED made and answered while it collected; HR then looks the day its
+    results open."""
+    clock(WHILE_COLLECTING)
+    tokens = invite(app, unit=unit, quarter=CLOSED, today=WHILE_COLLECTING, count=count)
+    for token in tokens[:answered]:
+        answer_all(app.test_client(), token)
+    clock(results_open_on(CLOSED, app.config["COLLECTION_DAYS"]))
 
 
 def kept_columns(invitation: Invitation) -> set[str]:
@@ -56,20 +71,18 @@ def test_response_rates_come_from_group_tallies(app, db, org):
     for token in tokens[:4]:
         answer_all(app.test_client(), token)
     with app.app_context():
-        data = load_analysis_data(db, catalogue(), quarters=["2026Q3"])
+        data = load_analysis_data(db, catalogue(), quarters=[QUARTER])
     row = data.invitations.iloc[0]
     assert (row["unit"], row["tenure_band"], row["invited"], row["used"]) == \
         ("VO01", "lt_6m", 6, 4)
 
 
 def test_hr_sees_participation_only_for_groups_at_the_minimum(app, client, auth, make_user,
-                                                            org, db):
+                                                            org, db, clock):
     signed_in_hr(client, auth, make_user)
-    big = invite(app, unit="VO01", count=6)
-    small = invite(app, unit="VO02", count=5)
-    single = invite(app, unit="BU01", count=1)
-    for token in big[:3] + small[:1] + single:
-        answer_all(app.test_client(), token)
+    invite_and_answer_while_collecting(app, clock, "VO01", count=6, answered=3)
+    invite_and_answer_while_collecting(app, clock, "VO02", count=5, answered=1)
+    invite_and_answer_while_collecting(app, clock, "BU01", count=1, answered=1)
     page = client.get("/hr/invitations").get_data(as_text=True)
     table = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<table>")[1].split("</table>")[0]))
     # the single invitation is not shown, and neither is the next smallest unit: otherwise
@@ -83,10 +96,9 @@ def test_hr_sees_participation_only_for_groups_at_the_minimum(app, client, auth,
 
 
 def test_participation_of_a_unit_below_the_minimum_is_never_shown(app, client, auth, make_user,
-                                                                   org, db):
+                                                                   org, db, clock):
     signed_in_hr(client, auth, make_user)
-    for token in invite(app, unit="VO02", count=2)[:1]:
-        answer_all(app.test_client(), token)
+    invite_and_answer_while_collecting(app, clock, "VO02", count=2, answered=1)
     page = client.get("/hr/invitations").get_data(as_text=True)
     assert "<table>" not in page.split("Omgångar")[0]
     assert "1 enhet har färre än 5 inbjudna och visas inte." in page

@@ -13,7 +13,14 @@ from survey_app.models import Draft, Invitation, Response
 from survey_app.respond.submission import open_texts
 from survey_app.security import _DropRespondentLines
 from tests.app.conftest import csrf_from
-from tests.app.survey_helpers import STEP_ANSWERS, answer_all, invite, open_link, post_step
+from tests.app.survey_helpers import (
+    QUARTER,
+    STEP_ANSWERS,
+    answer_all,
+    invite,
+    open_link,
+    post_step,
+)
 
 
 def responses(db) -> list[Response]:
@@ -36,14 +43,14 @@ def test_token_is_swapped_for_a_session_and_leaves_the_url(app, client, org):
 
 
 def test_whole_survey_stores_one_anonymous_response(app, client, org, db):
-    [token] = invite(app, band="6_12m", ending="own_resignation", quarter="2026Q3")
+    [token] = invite(app, band="6_12m", ending="own_resignation", quarter=QUARTER)
     final = answer_all(client, token)
     assert final.status_code == 302 and final.headers["Location"] == "/s/thanks"
     assert "Tack för dina svar" in client.get("/s/thanks").get_data(as_text=True)
     [stored] = responses(db)
     assert (stored.unit_id, stored.occupational_group_code, stored.tenure_band,
             stored.ending_type, stored.quarter, stored.source) == (
-        org["VO01"].id, "USK", "6_12m", "own_resignation", "2026Q3", "invitation")
+        org["VO01"].id, "USK", "6_12m", "own_resignation", QUARTER, "invitation")
     assert stored.answers["reasons"] == ["introduction", "workload"]
     assert stored.answers["main_reason"] == "introduction"
     assert stored.answers["cond_schedule"] == "dont_know"

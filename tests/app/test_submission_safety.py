@@ -20,7 +20,7 @@ from survey_app.models import Invitation, OrgUnit, Response, random_id
 from survey_app.respond import mixing
 from survey_app.respond.mixing import mix_pending
 from tests.app.conftest import csrf_from
-from tests.app.survey_helpers import STEP_ANSWERS, invite, post_step
+from tests.app.survey_helpers import QUARTER, STEP_ANSWERS, invite, post_step
 
 
 def answer_until_last(client, token: str) -> str:
@@ -43,7 +43,7 @@ def stored(db) -> int:
     return db.scalar(select(func.count()).select_from(Response))
 
 
-def prestore(db, count: int, quarter: str = "2026Q3") -> None:
+def prestore(db, count: int, quarter: str = QUARTER) -> None:
     """Older, already mixed responses of the quarter (as many as a busy quarter holds)."""
     unit_id = db.scalar(select(OrgUnit.id).where(OrgUnit.code == "VO01"))
     db.execute(insert(Response), [{

@@ -15,7 +15,7 @@ import uuid
 from sqlalchemy import Date, DateTime, Integer, inspect, select, text
 
 from survey_app.models import Invitation, Response
-from tests.app.survey_helpers import STEP_ANSWERS, answer_all, invite
+from tests.app.survey_helpers import QUARTER, STEP_ANSWERS, answer_all, invite
 
 LEAVERS = 12
 
@@ -64,7 +64,7 @@ def test_full_dump_does_not_pair_responses_with_invitations(app, db, org):
         assert not {str(v) for v in row.values()} & secrets_of_links
         # only the coarse attributes, identical for all twelve
         assert (row["tenure_band"], row["quarter"], row["ending_type"]) == \
-            ("lt_6m", "2026Q3", "own_resignation")
+            ("lt_6m", QUARTER, "own_resignation")
         # the sealed text is nonce + ciphertext + tag: no room for a timestamp
         raw = base64.urlsafe_b64decode(row["sealed_texts"].split(":", 1)[1])
         import json

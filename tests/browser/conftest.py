@@ -23,6 +23,7 @@ from survey_app import create_app, migrate
 from survey_app.extensions import db as database
 from survey_app.hr.invitations import Leaver, create_open_link, issue_invitations
 from survey_app.models import OrgUnit
+from survey_app.periods import quarter_of
 from tests.browser.checks import PHONE
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -43,22 +44,25 @@ class LiveServer:
         with self.app.app_context():
             session = database.new_session()
             [link] = issue_invitations(
-                session, [Leaver(unit, group, band, "own_resignation", "2026Q3")],
+                session, [Leaver(unit, group, band, "own_resignation", quarter_of(date.today()))],
                 questionnaire_key="exit_survey",
                 secret=self.app.config["TOKEN_HMAC_KEY"] or self.app.config["SECRET_KEY"],
                 valid_days=self.app.config["INVITATION_VALID_DAYS"],
+                collection_days=self.app.config["COLLECTION_DAYS"],
                 today=issued_on or date.today())
             session.commit()
             session.close()
         return link.path
 
     def open_link(self, unit: str = "VO02") -> str:
-        """The unit's open link for 2026Q3 (path only), as printed on its poster."""
+        """The unit's open link for this quarter (path only), as printed on its poster."""
         with self.app.app_context():
             session = database.new_session()
             unit_row = session.scalar(select(OrgUnit).where(OrgUnit.code == unit))
-            link = create_open_link(session, unit_row, "2026Q3", questionnaire_key="exit_survey",
-                                    valid_days=60, today=date.today())
+            link = create_open_link(session, unit_row, quarter_of(date.today()),
+                                    questionnaire_key="exit_survey", valid_days=60,
+                                    collection_days=self.app.config["COLLECTION_DAYS"],
+                                    today=date.today())
             session.commit()
             token = link.token
             session.close()
