@@ -33,6 +33,7 @@ from ._data import (
     AnalysisData,
 )
 from ._findings import EARLY
+from ._history import release_history
 from ._headcount import early_leaver_rates, parse_headcount_csv, turnover_rates
 from ._intervals import (
     benjamini_hochberg,
@@ -100,6 +101,7 @@ __all__ = [
     "quarterly_report",
     "reason_label",
     "recommend_score",
+    "release_history",
     "report_requests",
     "report_windows",
     "trend_quarters",

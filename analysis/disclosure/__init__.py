@@ -44,6 +44,7 @@ from ._gate import GatedTable, Release, gate_release, gate_table
 from ._periods import Period, period_is_closed, quarter, rolling_year
 from ._requests import OFFERED_BREAKDOWNS, TableRequest, offered_views
 from ._shares import format_share
+from ._stored import release_from_json, release_to_json
 from ._tenure import TENURE_FINE, TENURE_SCHEMES
 from ._text import GatedComments, gate_comments, mask_identifiers
 
@@ -70,5 +71,7 @@ __all__ = [
     "period_is_closed",
     "quarter",
     "reason_label",
+    "release_from_json",
+    "release_to_json",
     "rolling_year",
 ]

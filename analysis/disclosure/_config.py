@@ -59,9 +59,11 @@ class GateConfig:
     mask_words: tuple[str, ...] = field(default=())
     sameness_band: float = 0.10
     distinct_reasons: bool = False
+    protection_width: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("min_respondents", "min_comment_group", "min_comment_writers"):
+        for name in ("min_respondents", "min_comment_group", "min_comment_writers",
+                     "protection_width"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be an int, got {value!r}")
@@ -80,6 +82,8 @@ class GateConfig:
                 f"min_comment_writers must be at least {FLOOR_MIN_RESPONDENTS}, "
                 f"got {self.min_comment_writers}"
             )
+        if self.protection_width < 1:
+            raise ValueError(f"protection_width must be at least 1, got {self.protection_width}")
         if isinstance(self.mask_words, str) or not isinstance(self.mask_words, Iterable):
             raise ValueError("mask_words must be a sequence of words, not a single string")
         words = tuple(self.mask_words)

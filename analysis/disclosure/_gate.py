@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._config import DEFAULT_HIERARCHY, GateConfig
 from ._layout import Layout, build_layout, build_universe
-from ._leak_repair import hide_recoverable
+from ._leak_repair import BoundsAudit, hide_recoverable
 from ._merging import choose_schemes
 from ._periods import Period
 from ._requests import TableRequest
@@ -88,13 +88,16 @@ class Release:
         raise ValueError(f"no table named {name!r} in this release")
 
 
-def _apply_rules(layout: Layout, state: SuppressionState, k: int) -> None:
+def _apply_rules(layout: Layout, state: SuppressionState, k: int, bounds: BoundsAudit) -> None:
     hide_below_minimum(layout, state, k)
     done = np.zeros(layout.n_groups, dtype=bool)
     while True:
         if hide_small_remainders(layout, state, k) + hide_small_complements(layout, state, k):
             continue
-        if hide_recoverable(layout, state, k, done) == 0:
+        if hide_recoverable(layout, state, k, done):
+            continue
+        # The costly audit last: only once the cheap rules have nothing more to hide.
+        if bounds.hide_narrow(layout, state) == 0:
             return
 
 
@@ -181,6 +184,9 @@ def _describe_leak(layout: Layout, requests: Sequence[TableRequest], leak: tuple
         return f"{requests[t].name or f'table {t}'} [{key}]"
 
     rule, first, *rest = leak
+    if rule == "bounds":
+        return (f"bounds: a small group of {len(rest[0])} finest cells can be narrowed to "
+                f"fewer values than the protection width by figures already published")
     if rule == "changed":
         return f"changed: {cell(first)} has changed since an earlier release published it"
     if rule == "line":
@@ -228,7 +234,8 @@ def gate_release(
     state = SuppressionState.start(layout.n_groups)
     _fix_earlier(layout, state, earlier)
     state.lock_published(layout)
-    _apply_rules(layout, state, k)
+    _apply_rules(layout, state, k,
+                 BoundsAudit(layout, universe, every, k, config.protection_width))
     n_old = len(earlier)
     tables = tuple(
         _table_output(layout, state, n_old + i, r, schemes[n_old + i], n_old, config)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._audit import recover_sparse, subset_csr
+from ._bounds import feasibility_intervals, natural_groups
 from ._layout import Layout
 from ._rules import SuppressionState
 
-__all__ = ["hide_recoverable"]
+__all__ = ["BoundsAudit", "hide_recoverable"]
 
 
 def _first_shown_of_set(layout: Layout, state: SuppressionState) -> np.ndarray:
@@ -79,3 +80,63 @@ def hide_recoverable(layout: Layout, state: SuppressionState, k: int, done: np.n
     gids = np.fromiter(chosen, dtype=np.int64)
     return state.hide(layout, gids, "linear_audit",
                       protects=np.fromiter(chosen.values(), np.int64))
+
+
+class BoundsAudit:
+    """The bounds audit over one gate run: natural groups found once, re-checked as hiding grows.
+
+    Hiding only removes equations, so an interval only widens: a quantity that
+    passed once stays passed and is not solved again.
+    """
+
+    def __init__(self, layout: Layout, universe, requests, k: int, width: int) -> None:
+        windows = sorted({tuple(values) for r in requests for dim, values in r.where
+                          if dim == "period" and len(values) > 1})
+        dims = [c for c in universe.columns if c != "count"]
+        self.quantities = natural_groups(universe, windows, k, dims)
+        self.pending = list(range(len(self.quantities)))
+        self.k, self.width = k, width
+
+    def hide_narrow(self, layout: Layout, state: SuppressionState) -> int:
+        """Hide one published figure for every quantity whose interval is too narrow."""
+        if not self.pending:
+            return 0
+        published = np.flatnonzero(state.shown & ~_implied_rows(layout, state))
+        hidden = np.flatnonzero(~state.shown)
+        _, first = np.unique(layout.set_id[hidden], return_index=True)
+        listed = hidden[first]
+        intervals = feasibility_intervals(
+            layout.n_cells, layout.cell_count,
+            [layout.members(int(g)) for g in published], layout.count[published],
+            [layout.members(int(g)) for g in listed],
+            [self.quantities[q] for q in self.pending], self.width)
+        failing, chosen = [], {}
+        for q, interval in zip(self.pending, intervals, strict=True):
+            if interval is None or interval.width >= self.width:
+                continue
+            failing.append(q)
+            group = self._to_hide(layout, state, published, interval, self.quantities[q])
+            if group is None:
+                state.leaks[("bounds", q, tuple(self.quantities[q].tolist()))] = ()
+                continue
+            chosen.setdefault(group, q)
+        self.pending = failing
+        if not chosen:
+            self.pending = []
+            return 0
+        gids = np.fromiter(chosen, dtype=np.int64)
+        return state.hide(layout, gids, "bounds_audit")
+
+    @staticmethod
+    def _to_hide(layout, state, published, interval, cells) -> int | None:
+        """The smallest free figure among those holding the bounds, else among those touching."""
+        binding = [int(published[r]) for r in interval.binding]
+        free = [g for g in binding if not state.locked_group[g]]
+        if not free:
+            touching = np.unique(np.concatenate(
+                [layout.cell_groups[layout.cell_indptr[c]:layout.cell_indptr[c + 1]]
+                 for c in cells.tolist()]))
+            free = [int(g) for g in touching if state.shown[g] and not state.locked_group[g]]
+        if not free:
+            return None
+        return min(free, key=lambda g: (layout.count[g], g))

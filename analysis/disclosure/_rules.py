@@ -30,6 +30,7 @@ RULES: tuple[str, ...] = (
     "complement",
     "linear_audit",
     "earlier_release",
+    "bounds_audit",
 )
 RULE = {name: code for code, name in enumerate(RULES)}
 

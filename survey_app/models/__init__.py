@@ -11,6 +11,7 @@ from survey_app.models.people import (
     User,
     UserRole,
 )
+from survey_app.models.releases import StoredRelease
 from survey_app.models.survey import (
     FORGOTTEN_WHEN_USED,
     SOURCES,
@@ -25,6 +26,7 @@ from survey_app.models.survey import (
 )
 
 __all__ = [
+    "StoredRelease",
     "FORGOTTEN_WHEN_USED",
     "ORG_KINDS",
     "ROLES",

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
 from survey_app import create_app
 from survey_app.auth.services import assign_units, create_user
@@ -14,6 +14,22 @@ from survey_app.extensions import db as database
 from survey_app.models import Base, OccupationalGroup, OrgUnit, OrgUnitPlacement
 
 PASSWORD = "Gran-Kaffe-Regnbåge-17"  # noqa: S105  a strong test password
+
+
+def wipe_releases(session) -> None:
+    """Empty the releases table past its immutability triggers (tests only), then restore them."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ALTER TABLE releases DISABLE TRIGGER releases_no_change"))
+        session.execute(text("DELETE FROM releases"))
+        session.execute(text("ALTER TABLE releases ENABLE TRIGGER releases_no_change"))
+        return
+    triggers = session.execute(text(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'releases'")).scalars().all()
+    for name in ("releases_no_update", "releases_no_delete"):
+        session.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    session.execute(text("DELETE FROM releases"))
+    for sql in triggers:
+        session.execute(text(sql))
 
 
 @pytest.fixture
@@ -28,7 +44,10 @@ def app(database_url):
     with app.app_context():
         session = database.new_session()
         for table in reversed(Base.metadata.sorted_tables):
-            session.execute(delete(table))
+            if table.name == "releases":
+                wipe_releases(session)
+            else:
+                session.execute(delete(table))
         session.commit()
         session.close()
         database.engine.dispose()
@@ -55,13 +74,15 @@ def clock(monkeypatch):
     """Move the app's "today" as the HR and respondent pages see it: ``clock(date(...))``.
 
     Services take "today" as a parameter; the views ask `survey_app.models.today`, which
-    this replaces in the view modules until the test ends.
+    this replaces in the view modules until the test ends, and the stored releases ask
+    the server clock itself (`survey_app.models.base.today`), replaced too.
     """
     from survey_app.hr import invitation_views
+    from survey_app.models import base
     from survey_app.respond import views
 
     def move(day: date) -> None:
-        for module in (views, invitation_views):
+        for module in (views, invitation_views, base):
             monkeypatch.setattr(module, "today", lambda: day)
 
     return move

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from analysis import GateConfig, quarterly_report
 from survey_app.analysis_cli import analysis_cli
 from survey_app.analysis_source import OrgTree, load_analysis_data
-from survey_app.models import OrgUnit, OrgUnitPlacement, Response
+from survey_app.models import OrgUnit, OrgUnitPlacement, Response, StoredRelease
 from tests.app.survey_helpers import STEP_ANSWERS, answer_all, invite, open_link, post_step
 
 AFTER_Q3 = date(2026, 10, 2)
@@ -101,17 +101,20 @@ def test_cli_prints_a_swedish_summary_and_writes_json(app, db, org, tmp_path, cl
     app.cli.add_command(analysis_cli)
     runner = app.test_cli_runner()
     path = tmp_path / "report.json"
-    result = runner.invoke(args=["analysis", "report", "--quarter", "2026Q3", "--json", str(path),
-                                 "--today", "2026-10-02"])
+    # 2026Q3 collects answers until 60 days after its end; the day comes from the server.
+    clock(date(2026, 11, 29))
+    still_open = runner.invoke(args=["analysis", "report", "--quarter", "2026Q3"])
+    assert still_open.exit_code == 0
+    assert "är inte avslutat" in still_open.output and "2026-11-30" in still_open.output
+    assert db.scalar(select(func.count()).select_from(StoredRelease)) == 0
+    clock(date(2026, 11, 30))
+    result = runner.invoke(args=["analysis", "report", "--quarter", "2026Q3", "--json", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("2026Q3: 6 svar i enkäten.")
     assert "Rapporten skrevs till" in result.output
     report = json.loads(path.read_text(encoding="utf-8"))
     assert report["quarter"] == "2026Q3" and report["closed"] is True
     assert report["min_respondents"] == app.config["MIN_RESPONDENTS"]
-    still_open = runner.invoke(args=["analysis", "report", "--quarter", "2026Q3",
-                                     "--today", "2026-09-30"])
-    assert still_open.exit_code == 0
-    assert "är inte avslutat" in still_open.output
+    assert "--today" not in runner.invoke(args=["analysis", "report", "--help"]).output
     bad = runner.invoke(args=["analysis", "report", "--quarter", "2026Q7"])
     assert bad.exit_code != 0 and "not a quarter" in bad.output
