@@ -51,6 +51,7 @@ _ALL_LEVEL = "all"
 _TOL = 1e-7
 _MAX_POINTS = 400
 _SEED_POINTS = 24
+_SEED_STEP = 8
 _SEED_NODES = 50
 _SEED_WHEN = 20  # quantities in a block before spread-out points are worth their cost
 _SEED = 20261203
@@ -249,7 +250,7 @@ class _Block:
             self.points.append(np.rint(x))
             self._matrix = None
 
-    def seed_points(self, rng: np.random.Generator) -> None:
+    def seed_points(self, rng: np.random.Generator, count: int) -> None:
         """Whole feasible points far apart, from integer programs with random objectives.
 
         The linear programs' vertices are mostly fractional, so they rarely add a
@@ -263,7 +264,7 @@ class _Block:
         h.setOptionValue("presolve", "on")
         h.setOptionValue("mip_max_nodes", _SEED_NODES)  # a node limit, not a clock: repeatable
         try:
-            for _ in range(_SEED_POINTS):
+            for _ in range(count):
                 self._solve(rng.choice((-1.0, 0.0, 1.0), size=n), 1)
                 if h.getInfo().primal_solution_status == 2:  # a feasible whole point
                     self.add_point(np.asarray(h.getSolution().col_value))
@@ -381,16 +382,32 @@ def feasibility_intervals(n_cells: int, cell_count: Sequence[int],
     todo.sort(key=lambda item: (int(system.block_of_class[item[1][0]]), int(item[1][0])))
     # The part of a partial class may be empty or the whole class: it counts to the upper
     # bound only. Known whole points settle most quantities before any solve.
-    per_block = np.bincount([int(system.block_of_class[c[0]]) for _, c, _ in todo] or [0])
-    for b in np.flatnonzero(per_block >= _SEED_WHEN).tolist():
-        system.block(b).seed_points(np.random.default_rng(_SEED + b))
-    solve = []
-    for q, classes, partial in todo:
-        low, high = _point_range(system, classes[~partial], classes)
-        if high - low >= width:
-            out[q] = Interval(low, high)
-        else:
-            solve.append((q, classes, partial))
+    # Spread-out whole points are added a few at a time, only while many quantities of a
+    # block are still open: each costs an integer program.
+    solve = todo
+    rounds = 0
+    before = np.zeros(int(system.block_of_class.max()) + 1 if len(system.block_of_class) else 1,
+                      dtype=np.int64)
+    while True:
+        unsettled = []
+        for q, classes, partial in solve:
+            low, high = _point_range(system, classes[~partial], classes)
+            if high - low >= width:
+                out[q] = Interval(low, high)
+            else:
+                unsettled.append((q, classes, partial))
+        solve = unsettled
+        per_block = np.bincount([int(system.block_of_class[c[0]]) for _, c, _ in solve] or [0],
+                                minlength=len(before))
+        # Keep seeding a block only while the last points settled a good share of it.
+        busy = [b for b in np.flatnonzero(per_block >= _SEED_WHEN).tolist()
+                if rounds == 0 or per_block[b] <= 0.75 * before[b]]
+        if not busy or rounds * _SEED_STEP >= _SEED_POINTS:
+            break
+        before = per_block
+        for b in busy:
+            system.block(b).seed_points(np.random.default_rng((_SEED, b, rounds)), _SEED_STEP)
+        rounds += 1
     highs = [_extreme(system, classes, -1) for _, classes, _ in solve]
     lows = [_extreme(system, classes[~partial], 1) for _, classes, partial in solve]
     for (q, classes, partial), (hi, high_rows, hi_exact), (lo, low_rows, lo_exact) in zip(

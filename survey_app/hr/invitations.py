@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from analysis.disclosure import GateConfig, gate_table
 from questionnaires import tenure_band
 from survey_app.crypto import new_token, token_digest
 from survey_app.models import (
@@ -32,12 +31,14 @@ from survey_app.models import (
     OccupationalGroup,
     OpenLink,
     OrgUnit,
+    StoredRelease,
 )
 from survey_app.periods import (
     collection_closes,
     collection_open,
     oldest_collecting_quarter,
     quarter_of,
+    results_open_on,
 )
 
 COLUMN_ALIASES = {
@@ -305,55 +306,47 @@ def reissue_batch(db: Session, batch: str, *, secret: str, valid_days: int,
 
 @dataclass(frozen=True)
 class Participation:
-    """Invited and answered per unit in one quarter, as the disclosure gate lets them out."""
+    """Invited and answered per unit in one quarter, read from the quarter's stored release."""
 
     quarter: str | None
     quarters: list[str]
     shown: list[tuple[str, int, int]]  # unit name, invited, answered
-    hidden: int  # units the gate hides (fewer invited than the minimum, or their complement)
-    total: tuple[int, int] | None  # the quarter's invited and answered, if the gate shows it
+    hidden: int  # units whose figures the release does not show
+    total: tuple[int, int] | None  # the quarter's invited and answered, if the release shows it
     open: bool  # the quarter's collection window is still open: nothing is shown yet
+    pending: bool = False  # opened, but its release is not stored yet (the nightly job)
 
 
 def participation(db: Session, questionnaire_key: str, minimum: int, today: date,
                   quarter: str | None = None, *, collection_days: int) -> Participation:
-    """Participation by unit in a quarter (the latest by default), through the gate.
+    """Participation by unit in a quarter (the latest by default), from its stored release.
 
-    The invited counts per unit go through :func:`analysis.disclosure.gate_table` (minimum,
-    complement and secondary suppression, period lock), so no live counter moves by one
-    answer and the quarter's total minus the shown units never gives a small group. The
-    only participation figure HR sees: no batch or single link has a use status.
-
-    The gate opens a period the day after it ends; answers keep coming for
-    ``collection_days`` more, so it is asked as of ``today - collection_days``: the
-    figures appear on the quarter's ``results_open_on`` day, not before.
+    The figures are the report's response rates (invited and answered gated together,
+    see docs/disclosure.md), frozen when the quarter opened: no live counter moves by
+    one answer, and no batch or single link has a use status. ``minimum`` is kept for
+    the page's wording; the release carries the gate's own settings.
     """
     quarters = sorted(set(db.scalars(select(InvitationTally.quarter).where(
         InvitationTally.questionnaire_key == questionnaire_key))), reverse=True)
     if quarter not in quarters:
         quarter = quarters[0] if quarters else None
-    rows = db.execute(
-        select(OrgUnit.code, OrgUnit.name, func.sum(InvitationTally.invited),
-               func.sum(InvitationTally.used))
-        .join(OrgUnit, OrgUnit.id == InvitationTally.unit_id)
-        .where(InvitationTally.questionnaire_key == questionnaire_key,
-               InvitationTally.quarter == quarter)
-        .group_by(OrgUnit.code, OrgUnit.name)).all()
-    if not rows:
-        return Participation(quarter, quarters, [], 0, None, False)
-    counts = pd.DataFrame({"period": quarter, "unit": [r[0] for r in rows],
-                           "count": [int(r[2]) for r in rows]})
-    gated = gate_table(counts, ["unit"], GateConfig(min_respondents=minimum),
-                       where={"period": quarter},
-                       today=today - timedelta(days=collection_days)).frame
-    shown_codes = set(gated.loc[gated["shown"] & ~gated["is_total"], "unit"])
-    by_code = {code: (name, int(invited), int(used or 0)) for code, name, invited, used in rows}
-    shown = sorted(by_code[code] for code in shown_codes)
-    total_shown = bool(gated.loc[gated["is_total"], "shown"].any())
-    total = (sum(v[1] for v in by_code.values()), sum(v[2] for v in by_code.values()))
-    return Participation(quarter, quarters, shown, len(rows) - len(shown),
-                         total if total_shown else None,
-                         bool((gated["reason"] == "period_open").any()))
+    if quarter is None:
+        return Participation(None, quarters, [], 0, None, False)
+    if results_open_on(quarter, collection_days) > today:
+        return Participation(quarter, quarters, [], 0, None, True)
+    stored = db.get(StoredRelease, quarter)
+    if stored is None:
+        return Participation(quarter, quarters, [], 0, None, False, pending=True)
+    rows = [r for r in json.loads(stored.report)["response_rates"]
+            if r.get("window") == quarter and r.get("source") == "survey"]
+    names = dict(db.execute(select(OrgUnit.code, OrgUnit.name)).all())
+    units = [r for r in rows if r.get("unit") not in ("*", None)]
+    shown = sorted((names.get(r["unit"], r["unit"]), int(r["invited"]), int(r["responses"]))
+                   for r in units if r.get("invited") is not None and r.get("responses") is not None)
+    total = next(((int(r["invited"]), int(r["responses"])) for r in rows
+                  if r.get("administration") == "*" and r.get("unit") == "*"
+                  and r.get("invited") is not None and r.get("responses") is not None), None)
+    return Participation(quarter, quarters, shown, len(units) - len(shown), total, False)
 
 
 def invitation_batches(db: Session) -> list[InvitationBatch]:

@@ -66,3 +66,17 @@ def answer_all(client, token: str, steps=STEP_ANSWERS):
     for number, data in enumerate(steps, start=1):
         response = post_step(client, number, data)
     return response
+
+
+def store_releases(app) -> list[str]:
+    """Run the nightly job: store the release of every quarter that has opened."""
+    from survey_app.releases import ensure_releases, gate_config
+
+    with app.app_context():
+        session = database.new_session()
+        try:
+            return ensure_releases(session, collection_days=app.config["COLLECTION_DAYS"],
+                                   config=gate_config(app.config),
+                                   catalogue=app.extensions["questionnaires"])
+        finally:
+            session.close()

@@ -26,7 +26,7 @@ from survey_app.periods import (
     results_open_on,
 )
 from tests.app.conftest import csrf_from
-from tests.app.survey_helpers import STEP_ANSWERS, invite, open_link, post_step
+from tests.app.survey_helpers import STEP_ANSWERS, invite, open_link, post_step, store_releases
 from tests.app.test_invitations import leaver_file, signed_in_admin, upload
 
 Q2 = "2026Q2"
@@ -378,8 +378,8 @@ def test_participation_is_shown_from_the_day_results_open(app, client, auth, mak
                                                           clock):
     signed_in_admin(client, auth, make_user)
     clock(date(2026, 7, 1))
-    tokens = invite(app, unit="VO01", quarter=Q2, today=date(2026, 7, 1), count=6)
-    for token in tokens[:3]:
+    tokens = invite(app, unit="VO01", quarter=Q2, today=date(2026, 7, 1), count=10)
+    for token in tokens[:5]:
         respondent = app.test_client()
         respondent.get(f"/s/{token}")
         for number, data in enumerate(STEP_ANSWERS, start=1):
@@ -389,7 +389,8 @@ def test_participation_is_shown_from_the_day_results_open(app, client, auth, mak
     assert "Kvartalets insamling pågår" in page
     assert "<table>" not in page.split("Omgångar")[0]
     clock(CLOSE_Q2 + timedelta(days=1))
+    store_releases(app)
     page = client.get("/hr/invitations").get_data(as_text=True)
     table = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<table>")[1]
                                        .split("</table>")[0]))
-    assert "Äldreboendet Björken 6 3" in table
+    assert "Äldreboendet Björken 10 5" in table
