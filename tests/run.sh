@@ -34,7 +34,8 @@ except Exception as exc:
 PY
 then
   echo "== tests on PostgreSQL ($pg_url; a fresh database per run)"
-  TEST_DATABASE_URL="$pg_url" $BIN/pytest -n 2 -q -m "not browser" "$@"
+  # Only the tests that touch a database: analysis/ and questionnaires/ are pure and ran above.
+  TEST_DATABASE_URL="$pg_url" $BIN/pytest -n 2 -q -m "not browser" tests/app "$@"
 elif [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "PostgreSQL run required but no server answered"; exit 1
 else
