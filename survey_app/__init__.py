@@ -58,10 +58,15 @@ def check_encryption_keys(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from survey_app.auth.current import register_current_user
-    from survey_app.security import quiet_respondent_access_log, register_headers
+    from survey_app.security import (
+        quiet_respondent_access_log,
+        register_headers,
+        register_input_checks,
+    )
 
     register_current_user(app)
     register_headers(app)
+    register_input_checks(app)
     quiet_respondent_access_log()
 
 

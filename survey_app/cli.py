@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 
 from survey_app import migrate
 from survey_app.auth.services import AccountError, assign_units, create_user, find_user, set_roles
+from survey_app.csv_io import read_file, write_file
 from survey_app.extensions import db
 from survey_app.models import ROLES
 from survey_app.org.csv_io import OrgImportError, export_org_csv, import_org_csv
@@ -123,7 +124,7 @@ def org_import(path: Path) -> None:
     """Import the tree from CSV (code, name, parent_code, type); all or nothing."""
     session = db.new_session()
     try:
-        summary = import_org_csv(session, path.read_text(encoding="utf-8-sig"))
+        summary = import_org_csv(session, read_file(path))
         session.commit()
     except OrgImportError as exc:
         session.rollback()
@@ -150,7 +151,7 @@ def org_export(path: Path | None) -> None:
     if path is None:
         sys.stdout.write(text)
     else:
-        path.write_text(text, encoding="utf-8")
+        write_file(path, text)
 
 
 @demo_cli.command("load")

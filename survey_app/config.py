@@ -72,7 +72,11 @@ def settings_from_environment(instance_path: str) -> dict:
         # Per address, in the rate-limit store only (never with a response).
         "OPEN_LINK_SUBMIT_LIMIT": os.environ.get("OPEN_LINK_SUBMIT_LIMIT", "30 per hour"),
         "OPEN_LINK_DRAFT_LIMIT": os.environ.get("OPEN_LINK_DRAFT_LIMIT", "100 per hour"),
-        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        # Bytes in one request body (413 above it); file imports may send MAX_UPLOAD_LENGTH.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        "MAX_UPLOAD_LENGTH": _env_int("MAX_UPLOAD_LENGTH", 4 * 1024 * 1024),
+        # Characters in any one form or query field (400 above it, the text not sent back).
+        "MAX_FIELD_LENGTH": _env_int("MAX_FIELD_LENGTH", 10_000),
         "QUESTIONNAIRE_DIR": os.environ.get("QUESTIONNAIRE_DIR") or None,
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": _env_int("SMTP_PORT", 587),

@@ -49,8 +49,9 @@ def requires(*roles: str, unit_arg: str | None = None) -> Callable:
     """Let the view run only for a signed-in user with one of `roles`.
 
     With `unit_arg`, the view argument of that name is a unit code; the unit must
-    exist (404) and lie within the user's scope (403). The unit is passed on as
-    `unit` in place of the code.
+    exist and lie within the user's scope. Both failures answer the same 404 page,
+    so a code outside one's scope cannot be told from one that does not exist. The
+    unit is passed on as `unit` in place of the code.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -64,10 +65,8 @@ def requires(*roles: str, unit_arg: str | None = None) -> Callable:
             if unit_arg is not None:
                 code = kwargs.pop(unit_arg)
                 unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
-                if unit is None:
+                if unit is None or not may_see_unit(db.session, user, unit):
                     abort(404)
-                if not may_see_unit(db.session, user, unit):
-                    abort(403)
                 kwargs["unit"] = unit
             return view(*args, **kwargs)
 

@@ -8,8 +8,6 @@ is stored.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from collections import Counter
@@ -24,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from questionnaires import tenure_band
 from survey_app.crypto import new_token, token_digest
+from survey_app.csv_io import CsvError, read_table
 from survey_app.models import (
     Invitation,
     InvitationBatch,
@@ -136,11 +135,11 @@ def parse_leavers_csv(db: Session, text: str, today: date, *,
     A last working day in a quarter whose collection window has closed is refused: the
     leaver is not invited, and never counted in a later quarter instead.
     """
-    text = text.lstrip("\ufeff")
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    try:
+        table = read_table(text)
+    except CsvError as exc:
+        raise LeaverImportError([str(exc)]) from exc
+    header = table.header
     mapping = {}
     for column, aliases in COLUMN_ALIASES.items():
         found = next((h for h in header if h in aliases), None)
@@ -148,13 +147,11 @@ def parse_leavers_csv(db: Session, text: str, today: date, *,
             raise LeaverImportError([f"rad 1: kolumnen {column} saknas "
                                      f"(förväntade {', '.join(COLUMN_ALIASES)})"])
         mapping[column] = found
-    reader.fieldnames = header
-    ignored = [h for h in header if h not in mapping.values()]
+    ignored = [h for h in header if h and h not in mapping.values()]
     units = set(db.scalars(select(OrgUnit.code).where(OrgUnit.kind != "municipality")))
     groups = set(db.scalars(select(OccupationalGroup.code)))
     leavers, problems = [], []
-    for record in reader:
-        line = reader.line_num
+    for line, record in table.rows:
         if len(leavers) >= MAX_ROWS:
             problems.append(f"rad {line}: högst {MAX_ROWS} rader per fil")
             break

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.csv_io import CsvError, read_table, write_table
 from survey_app.models import OrgUnit, OrgUnitPlacement, today
 
 COLUMNS = ("code", "name", "parent_code", "type")
@@ -48,21 +47,17 @@ class _Row:
 
 def parse_org_csv(text: str) -> list[_Row]:
     """Parse and check the rows on their own; raise with every problem found."""
-    text = text.lstrip("\ufeff")  # Excel writes a byte order mark
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        table = read_table(text)
+    except CsvError as exc:
+        raise OrgImportError([str(exc)]) from exc
+    header = table.header
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise OrgImportError([f"rad 1: kolumner saknas: {', '.join(missing)} "
                               f"(förväntade {', '.join(COLUMNS)})"])
-    reader.fieldnames = header
     rows, problems, seen = [], [], {}
-    for record in reader:
-        line = reader.line_num
+    for line, record in table.rows:
         code = (record.get("code") or "").strip()
         name = (record.get("name") or "").strip()
         parent = (record.get("parent_code") or "").strip()
@@ -169,18 +164,16 @@ def _check_structure(rows: list[_Row], existing: dict[str, OrgUnit]) -> list[str
 
 def export_org_csv(db: Session) -> str:
     """The whole tree as CSV, parents before children, readable by import_org_csv."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
     swedish = {"municipality": "kommun", "administration": "förvaltning", "unit": "enhet"}
     units = db.scalars(select(OrgUnit)).all()
     by_parent: dict[int | None, list[OrgUnit]] = {}
     for unit in units:
         by_parent.setdefault(unit.parent_id, []).append(unit)
+    rows = []
     stack = sorted(by_parent.get(None, []), key=lambda u: u.code, reverse=True)
     while stack:
         unit = stack.pop()
-        writer.writerow([unit.code, unit.name, unit.parent.code if unit.parent else "",
-                         swedish[unit.kind]])
+        rows.append([unit.code, unit.name, unit.parent.code if unit.parent else "",
+                     swedish[unit.kind]])
         stack.extend(sorted(by_parent.get(unit.id, []), key=lambda u: u.code, reverse=True))
-    return out.getvalue()
+    return write_table(COLUMNS, rows)

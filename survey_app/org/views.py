@@ -73,5 +73,5 @@ def export():
     audit.record(db.session, "export", actor=g.user, target="organisation.csv",
                  remote_addr=request.remote_addr)
     db.session.commit()
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=organisation.csv"})

@@ -1,4 +1,4 @@
-"""Roles and unit scope: every forbidden combination answers 403, never the data."""
+"""Roles and unit scope: a forbidden page answers 403, a unit outside scope 404; never data."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_manager_sees_only_own_units_and_their_sub_units(client, auth, make_user
     make_user("chef@ex.se", roles=["manager"], units=["VO01"])
     auth.login("chef@ex.se")
     response = client.get(f"/org/units/{code}")
-    assert response.status_code == (200 if allowed else 403)
+    assert response.status_code == (200 if allowed else 404)  # as if it did not exist
 
 
 def test_manager_of_an_administration_sees_its_units(client, auth, make_user, org):
@@ -78,7 +78,7 @@ def test_manager_of_an_administration_sees_its_units(client, auth, make_user, or
     auth.login("vc@ex.se")
     assert client.get("/org/units/VO02").status_code == 200
     assert client.get("/org/units/VO01A").status_code == 200
-    assert client.get("/org/units/BU01").status_code == 403
+    assert client.get("/org/units/BU01").status_code == 404
     mine = client.get("/org/mine").get_data(as_text=True)
     assert "Hemtjänst Norr" in mine and "Förskolan Solrosen" not in mine
 
@@ -100,5 +100,5 @@ def test_several_roles_add_up(client, auth, make_user, org):
     auth.login("both@ex.se")
     assert client.get("/org/").status_code == 200
     assert client.get("/org/units/BU01").status_code == 200
-    assert client.get("/org/units/VO01").status_code == 403
+    assert client.get("/org/units/VO01").status_code == 404
     assert client.get("/hr/users").status_code == 403
