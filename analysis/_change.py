@@ -5,6 +5,9 @@ responses in each quarter and ``min_events`` mentions in the two together;
 a trend needs ``min_trend_quarters`` shown quarters and ``min_events``
 mentions. Below that the sentence says "för få svar för att säga något om
 förändring", so that a move from 3 to 5 people is never called a trend.
+A change row carries a quarter's count and share only where that share is
+printed as a percentage, and the difference and its interval only where
+both are (``_findings.withhold_sides``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._association import compare_shares
-from ._findings import EARLY, population_counts
+from ._findings import EARLY, population_counts, withhold_sides
 from ._intervals import benjamini_hochberg
 from ._reasons import ReasonTable
 from ._trend import trend_test
@@ -80,7 +83,7 @@ def change_findings(now: ReasonTable, then: ReasonTable, labels: dict, config: G
                     f"The share who mentioned {quote}{where} was {s1} in {now.window.label} "
                     f"against {s2} in {then.window.label}; {sure}.")
             result[f"sentence_{lang}"] = texts
-        rows.append(result)
+        rows.append(withhold_sides(result, config, thresholds))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 

@@ -5,6 +5,13 @@ every tenure band of the table shown (otherwise "the rest" would have to be
 worked out from a hidden number) and at least ``min_group`` responses on
 each side; reasons nobody named are not tested. p-values are adjusted with
 Benjamini-Hochberg across the reasons of one table and measure.
+
+The tests use the counts of the shown groups (``ReasonTable.internal_counts``);
+a published row carries a side's count and share only where that share is
+printed as a percentage, and the difference and its interval only where
+both are (with one share exact, the difference would give the other away).
+``clear`` says what the sentence says: adjusted p below ``alpha`` and a
+difference not called small.
 """
 
 from __future__ import annotations
@@ -15,10 +22,19 @@ import pandas as pd
 from ._association import association_test, compare_shares
 from ._intervals import benjamini_hochberg
 from ._reasons import ReasonTable
-from ._wording import Thresholds, certainty, effect_words, number, share_text
+from ._wording import (
+    Thresholds,
+    certainty,
+    effect_words,
+    exact_share,
+    number,
+    share_text,
+    withhold,
+)
 from .disclosure import ALL, GateConfig
 
-__all__ = ["EARLY", "association_findings", "early_comparison", "population_counts"]
+__all__ = ["EARLY", "association_findings", "early_comparison", "population_counts",
+           "withhold_sides"]
 
 #: Early-leaver definitions: the bands they take in each tenure scheme, and their words.
 EARLY = {
@@ -38,7 +54,7 @@ def population_counts(table: ReasonTable, population: str, measure: str = "menti
 
     None when the population cannot be formed from shown groups alone.
     """
-    groups, shares = table.groups, table.shares
+    groups, shares = table.groups, table.counts()
     interior = groups[~groups["is_total"]]
     if population == "all":
         rows = groups[groups["is_total"]]
@@ -53,6 +69,28 @@ def population_counts(table: ReasonTable, population: str, measure: str = "menti
     chosen = shares[(shares["measure"] == measure) & shares["tenure_band"].isin(rows["tenure_band"])]
     counts = chosen.groupby("reason", sort=False)["count"].sum()
     return counts, int(rows["n"].sum())
+
+
+def withhold_sides(result: pd.DataFrame, config: GateConfig, thresholds: Thresholds,
+                   sides=(("count1", "share1", "n1"), ("count2", "share2", "n2"))) -> pd.DataFrame:
+    """Blank what a comparison row may not carry, and add ``clear`` (in place; returns it).
+
+    Each side keeps its count and share only where the share is printed as a
+    percentage (:func:`exact_share`); the difference and its interval only
+    where every side is. ``clear`` (adjusted p below ``alpha``, difference
+    not small) is what the sentence already says in words.
+    """
+    exact = np.ones(len(result), dtype=bool)
+    for count, share, n in sides:
+        side = exact_share(result[count].to_numpy(dtype=float), result[n].to_numpy(dtype=float),
+                           config)
+        exact &= side
+        withhold(result, side, [count, share])
+    adjusted = result["adjusted"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        result["clear"] = (adjusted < thresholds.alpha) & (
+            np.abs(result["difference"].to_numpy(dtype=float)) >= thresholds.small_difference)
+    return withhold(result, exact, ["difference", "low", "high"])
 
 
 def _sentence_early(label, x1, n1, x2, n2, adjusted, diff, early, measure, config, th, lang):
@@ -101,7 +139,7 @@ def early_comparison(table: ReasonTable, labels: dict, config: GateConfig, thres
                                                       q, d, early, measure, config, thresholds, lang)
             for r, a, b, q, d in zip(reasons, x1, x2, result["adjusted"], result["difference"],
                                      strict=True)]
-    return result
+    return withhold_sides(result, config, thresholds)
 
 
 def _sentence_association(label, test, adjusted, lang, th):
@@ -127,14 +165,22 @@ def _sentence_association(label, test, adjusted, lang, th):
 
 
 def association_findings(table: ReasonTable, labels: dict, thresholds: Thresholds) -> pd.DataFrame:
-    """Reason against tenure band: per reason (named or not x band) and for the main reason (R x B)."""
+    """Reason against tenure band: per reason (named or not x band) and for the main reason (R x B).
+
+    ``min_expected`` is the smallest row total times the smallest band over
+    all, so it would give that row total (how many in all named the reason)
+    away: it is blank where the table leaves that count blank.
+    """
     groups = table.groups
     interior = groups[~groups["is_total"]]
     if len(interior) < 2 or not interior["shown"].all():
         return pd.DataFrame()
     bands = interior["tenure_band"].tolist()
     n = interior.set_index("tenure_band")["n"].reindex(bands).to_numpy(dtype=np.int64)
-    shares = table.shares[table.shares["tenure_band"] != ALL]
+    counted = table.counts()
+    shares = counted[counted["tenure_band"] != ALL]
+    published = table.shares[table.shares["tenure_band"] == ALL].set_index(["measure", "reason"])
+    published = published["count"].notna() if len(published) else pd.Series(dtype=bool)
     rows = []
     for measure in ("mentioned", "main"):
         pivot = shares[shares["measure"] == measure].pivot_table(
@@ -146,17 +192,21 @@ def association_findings(table: ReasonTable, labels: dict, thresholds: Threshold
                 if named.sum() in (0, n.sum()) or min(n) < thresholds.min_group:
                     continue  # nobody or everybody named it: nothing to test
                 test = association_test(np.vstack([named, n - named]))
-                rows.append({"measure": measure, "reason": reason, "test": test})
+                rows.append({"measure": measure, "reason": reason, "test": test,
+                             "exact": bool(published.get((measure, reason), False))})
         else:
             main = pivot[pivot.sum(axis=1) > 0]
             if len(main) >= 2 and min(n) >= thresholds.min_group:
-                rows.append({"measure": measure, "reason": ALL, "test": association_test(main.to_numpy())})
+                smallest = main.sum(axis=1).idxmin()
+                rows.append({"measure": measure, "reason": ALL, "test": association_test(main.to_numpy()),
+                             "exact": bool(published.get((measure, smallest), False))})
     if not rows:
         return pd.DataFrame()
     frame = pd.DataFrame([{"measure": r["measure"], "reason": r["reason"], "method": r["test"].method,
                            "statistic": r["test"].statistic, "df": r["test"].df,
                            "pvalue": r["test"].pvalue, "cramers_v": r["test"].cramers_v,
                            "min_expected": r["test"].min_expected, "n": r["test"].n} for r in rows])
+    withhold(frame, [r["exact"] for r in rows], ["min_expected"])
     frame["adjusted"] = frame["pvalue"]
     named = (frame["measure"] == "mentioned").to_numpy()
     frame.loc[named, "adjusted"] = benjamini_hochberg(frame.loc[named, "pvalue"])

@@ -3,7 +3,9 @@
 With a headcount file the report shows leavers as a turnover rate and
 early leavers as a share of those hired. Leavers are counted from the
 invitations (HR's register of leavers, not the anonymous answers), and
-those counts pass through the gate like every other number.
+those counts pass through the gate like every other number. Where the share
+of leavers is worded by the sameness rule ("inga eller nästan inga"), the
+row carries the words and neither the number of leavers nor the rate.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 
 from ._cube import coarsen_units
 from ._data import HEADCOUNT_COLUMNS, AnalysisData
-from ._wording import share_text
+from ._wording import exact_share, share_text, withhold
 from .disclosure import GateConfig, GatedTable, Release, TableRequest, gate_release, reason_label
 
 __all__ = ["early_leaver_rates", "gate_leavers", "leaver_requests", "parse_headcount_csv",
@@ -142,6 +144,10 @@ def _rate_frame(table, denominators: pd.DataFrame, key: str, config: GateConfig)
     whole = np.rint(out[key].to_numpy(dtype=float))
     with np.errstate(invalid="ignore", divide="ignore"):
         out["rate"] = np.where(out["shown"] & (whole > 0), leavers / whole, np.nan)
+        # A share of the staff: nothing exact beside the sameness words. More leavers than
+        # the whole (early leavers against those hired) is not a share and stays as it is.
+        worded = out["shown"].to_numpy() & (leavers <= whole) & ~exact_share(leavers, whole, config)
+    withhold(out, ~worded, ["leavers", "rate"])
     for lang in ("sv", "en"):
         out[f"text_{lang}"] = [
             reason_label(r, config, lang) if not s else

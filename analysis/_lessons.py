@@ -5,6 +5,12 @@ A finding becomes a lesson only when its adjusted p-value is below
 ranked by certainty (adjusted p below ``strong_alpha`` first) and then by
 size. Each names the reason's SKR strategies, ARUBA step and health factors
 from the catalogue, and leaves room for HR's comment and decided action.
+
+Lessons read only what the findings publish. Where a finding's difference
+is not printed (a share in it is worded "alla eller nästan alla" / "inga
+eller nästan inga"), its ``clear`` column (what the sentence says in words)
+decides, the lesson's ``difference`` is missing too, and it is ranked after
+the lessons of the same certainty whose size is printed.
 """
 
 from __future__ import annotations
@@ -80,8 +86,11 @@ def _candidates(frame: pd.DataFrame, kind: str, size: str, window: str, threshol
     if frame is None or frame.empty:
         return []
     adjusted = frame["adjusted"].to_numpy(dtype=float)
-    effect = frame[size].to_numpy(dtype=float)
-    keep = (adjusted < thresholds.alpha) & (np.abs(effect) >= thresholds.small_difference)
+    effect = frame[size].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        keep = (adjusted < thresholds.alpha) & (np.abs(effect) >= thresholds.small_difference)
+    if "clear" in frame.columns:  # the difference may be withheld; the words still say it
+        keep |= np.isnan(effect) & frame["clear"].eq(True).to_numpy()
     chosen = frame[keep]
     return [(kind, row, float(effect_), window)
             for (_, row), effect_ in zip(chosen.iterrows(), effect[keep], strict=True)]
@@ -96,8 +105,8 @@ def pick_lessons(catalogue: Catalogue, thresholds: Thresholds, *, comparisons: p
     if trends is not None and not trends.empty:
         trends = trends.assign(change=trends["last"] - trends["first"])
     found += _candidates(trends, "trend", "change", window, thresholds)
-    found.sort(key=lambda f: (f[1]["adjusted"] >= thresholds.strong_alpha, -abs(f[2]),
-                              f[1]["adjusted"], f[1]["reason"]))
+    found.sort(key=lambda f: (f[1]["adjusted"] >= thresholds.strong_alpha, f[2] != f[2],
+                              -abs(f[2]) if f[2] == f[2] else 0.0, f[1]["adjusted"], f[1]["reason"]))
     lessons = []
     for rank, (kind, row, effect, label) in enumerate(found[:limit], start=1):
         reason = catalogue.reason(row["reason"])

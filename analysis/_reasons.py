@@ -4,12 +4,16 @@ A reason table is one gated table of the release (groups of respondents by
 tenure band, possibly by administration or occupational group) plus, for
 every *shown* group, how many named each reason ("mentioned": any of the
 ticked reasons; "main": the one that mattered most). Hidden groups keep only
-their reason text; no number is computed for them.
+their reason text; no number is computed for them. A share the sameness rule
+words ("alla eller nästan alla", "inga eller nästan inga") keeps its words
+and carries no count, exact share or interval (``_wording.exact_share``);
+the counts themselves stay inside ``analysis`` for the statistics
+(``ReasonTable.internal_counts``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,6 +24,7 @@ from ._cube import Cube
 from ._intervals import wilson_interval
 from ._sums import Sums, sum_shown
 from ._windows import Window
+from ._wording import exact_share, withhold
 from .disclosure import GateConfig, GatedTable, format_share, reason_label
 
 __all__ = ["MEASURES", "ReasonTable", "reason_table"]
@@ -37,8 +42,16 @@ class ReasonTable:
     ``open_link_sv``/``open_link_en``: how many of the group answered
     through an open link). ``shares``: per shown group, measure and reason:
     ``count``, ``n``, ``share``, ``low``, ``high`` (95 % Wilson) and the
-    share as text (``text_sv``, ``text_en``) with the sameness rule. Reason
-    labels are in the catalogue (and in the report's JSON, once).
+    share as text (``text_sv``, ``text_en``) with the sameness rule; where
+    the text is the sameness words, ``count``, ``share``, ``low`` and
+    ``high`` are missing. Reason labels are in the catalogue (and in the
+    report's JSON, once).
+
+    ``internal_counts`` (dims, ``measure``, ``reason``, ``count``, ``n``)
+    holds every shown group's counts, also those the shares word instead of
+    print. The statistics (tests, changes, trends) are computed from it; it
+    is never written out (the report's JSON has ``groups`` and ``shares``
+    only) and must not be shown.
     """
 
     name: str
@@ -48,6 +61,11 @@ class ReasonTable:
     tenure_scheme: str | None
     groups: pd.DataFrame
     shares: pd.DataFrame
+    internal_counts: pd.DataFrame | None = field(default=None, repr=False)
+
+    def counts(self) -> pd.DataFrame:
+        """The counts the statistics use: ``internal_counts``, or ``shares`` when there is none."""
+        return self.internal_counts if self.internal_counts is not None else self.shares
 
 
 def _texts(parts, wholes, config: GateConfig, lang: str) -> list[str]:
@@ -95,5 +113,8 @@ def reason_table(table: GatedTable, cube: Cube, catalogue: Catalogue, config: Ga
     columns["low"], columns["high"] = wilson_interval(count, n)
     columns["text_sv"] = _texts(count, n, config, "sv")
     columns["text_en"] = _texts(count, n, config, "en")
+    shares = pd.DataFrame(columns)
+    internal = shares[[*dims, "measure", "reason", "count", "n"]].copy()
+    withhold(shares, exact_share(count, n, config), ["count", "share", "low", "high"])
     return ReasonTable(table.request.name, source, window, tuple(dims), table.tenure_scheme,
-                       group_frame(table, sums, config), pd.DataFrame(columns))
+                       group_frame(table, sums, config), shares, internal)

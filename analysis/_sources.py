@@ -5,7 +5,9 @@ reason by reason. A comparison is made only where the same group is shown
 in both. The same person may have answered the survey and been
 interviewed, so the two samples can overlap; the interval and p-value treat
 them as independent and are a guide, not a proof (the sentence never says
-more than "kan vara" / "sannolikt").
+more than "kan vara" / "sannolikt"). As everywhere, a side whose share the
+sameness rule words carries no count or share, and then the row carries no
+difference or interval either (``_findings.withhold_sides``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._association import compare_shares
+from ._findings import withhold_sides
 from ._intervals import benjamini_hochberg
 from ._reasons import ReasonTable
 from ._wording import Thresholds, certainty, share_text
@@ -42,11 +45,12 @@ def compare_sources(survey: ReasonTable, interview: ReasonTable, labels: dict, c
     """
     both = survey.groups.merge(interview.groups, on="tenure_band", suffixes=("_survey", "_interview"))
     both = both[both["shown_survey"] & both["shown_interview"]]
+    survey_counts, interview_counts = survey.counts(), interview.counts()
     parts = []
     for band in both["tenure_band"]:
-        a = survey.shares[(survey.shares["tenure_band"] == band) & (survey.shares["measure"] == measure)]
-        b = interview.shares[(interview.shares["tenure_band"] == band)
-                             & (interview.shares["measure"] == measure)]
+        a = survey_counts[(survey_counts["tenure_band"] == band) & (survey_counts["measure"] == measure)]
+        b = interview_counts[(interview_counts["tenure_band"] == band)
+                             & (interview_counts["measure"] == measure)]
         b = b.set_index("reason").reindex(a["reason"])
         x1, n1 = a["count"].to_numpy(), a["n"].to_numpy()
         x2, n2 = b["count"].to_numpy(), b["n"].to_numpy()
@@ -70,5 +74,7 @@ def compare_sources(survey: ReasonTable, interview: ReasonTable, labels: dict, c
                 for r, c1, m1, c2, m2, q, d, good in zip(
                     result["reason"], x1, n1, x2, n2, result["adjusted"], result["difference"], ok,
                     strict=True)]
-        parts.append(result)
+        parts.append(withhold_sides(result, config, thresholds, (
+            ("count_survey", "share_survey", "n_survey"),
+            ("count_interview", "share_interview", "n_interview"))))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -7,15 +7,42 @@ below the minimum sizes in :class:`Thresholds` the sentence says that there
 are too few answers to say anything. Shares go through the gate's
 ``format_share``, so 0 % and 100 % read "inga eller nästan inga" and "alla
 eller nästan alla".
+
+This module is also the one place that decides which numbers a published
+figure row may carry next to its words:
+
+* :func:`exact_share`: a counted share may be printed with its count, its
+  exact value and its interval only where ``format_share`` prints it as a
+  percentage. Where the sameness words stand ("alla eller nästan alla",
+  "inga eller nästan inga"), the row keeps the words and no number that
+  would say which end of the band it is.
+* :func:`answers_released`: the numbers of one question in one group (how
+  many answered, per-answer counts, "vet ej", means, shares) need at least
+  ``min_respondents`` who answered, and the group minus those who answered
+  (vet ej or no answer) must not be 1..k-1 either: answered and not answered
+  are gated together, so neither can be worked out as group minus the other.
+* :func:`few`: a count of 1..k-1, which may not be printed as a group of its
+  own nor follow from printed numbers (such as non-respondents as invited
+  minus responses).
+* :func:`withhold`: blanks the numbers of the rows where a rule says no.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 from .disclosure import GateConfig, format_share
 
-__all__ = ["Thresholds", "certainty", "effect_words", "number", "percent_text", "share_text"]
+__all__ = ["PROTECTIVE_WORDS", "Thresholds", "answers_released", "certainty", "effect_words",
+           "exact_share", "few", "number", "percent_text", "sameness", "share_text", "withhold"]
+
+#: The words the sameness rule writes instead of a share (Swedish and English).
+PROTECTIVE_WORDS = ("alla eller nästan alla", "inga eller nästan inga", "all or nearly all",
+                    "none or nearly none")
 
 
 @dataclass(frozen=True)
@@ -130,3 +157,104 @@ def share_text(part: int, whole: int, config: GateConfig, lang: str) -> str:
     ('alla eller nästan alla', '41%')
     """
     return format_share(int(part), int(whole), config, lang=lang)
+
+
+def sameness(part, whole, config: GateConfig) -> np.ndarray:
+    """Where ``format_share(part, whole)`` writes the sameness words instead of a percentage.
+
+    Vectorised; the same band as the gate's: at most ``sameness_band`` of the
+    group, and always at least one person, on one side. Groups below the
+    minimum, and missing or impossible values, are not "sameness" (they are
+    not shares at all, see :func:`exact_share`).
+
+    Examples
+    --------
+    >>> sameness([12, 11, 10, 1, 0, 5], [12, 12, 12, 11, 40, 10], GateConfig()).tolist()
+    [True, True, False, True, True, False]
+    """
+    part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
+    band = np.maximum(1, np.floor(config.sameness_band * whole))
+    with np.errstate(invalid="ignore"):
+        valid = (whole >= config.min_respondents) & (part >= 0) & (part <= whole)
+        return valid & ((whole - part <= band) | (part <= band))
+
+
+def exact_share(part, whole, config: GateConfig) -> np.ndarray:
+    """Where a counted share is printed as a percentage, so its row may carry its numbers.
+
+    True only for a share of a group of at least ``min_respondents`` that the
+    sameness rule does not word. Where this is False the row keeps its words
+    (or the reason) and carries neither the count, nor the exact share, nor
+    its interval.
+
+    Examples
+    --------
+    >>> exact_share([1, 5, 5, 3], [11, 5, 20, 4], GateConfig()).tolist()
+    [False, False, True, False]
+    """
+    part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
+    with np.errstate(invalid="ignore"):
+        valid = (whole >= config.min_respondents) & (part >= 0) & (part <= whole)
+    return valid & ~sameness(part, whole, config)
+
+
+def few(count, config: GateConfig) -> np.ndarray:
+    """Where a count is 1..k-1: too few to print, or to follow from printed numbers.
+
+    Examples
+    --------
+    >>> few([0, 1, 4, 5, float("nan")], GateConfig()).tolist()
+    [False, True, True, False, False]
+    """
+    count = np.asarray(count, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (count >= 1) & (count < config.min_respondents)
+
+
+def answers_released(answered, group, config: GateConfig) -> np.ndarray:
+    """Where the numbers of one question in one group may be printed (the answer-level minimum).
+
+    ``answered`` is how many in the group answered the question (on its
+    scale; "vet ej" is not an answer), ``group`` the group's gated size. At
+    least ``min_respondents`` must have answered, and those who did not
+    (vet ej, or no answer) must be none or at least ``min_respondents`` too:
+    the group is known, so answered and not answered are gated together.
+
+    Examples
+    --------
+    >>> answers_released([3, 27, 27, 20, 28], [12, 28, 32, 30, 28], GateConfig()).tolist()
+    [False, False, True, True, True]
+    """
+    answered, group = np.asarray(answered, dtype=float), np.asarray(group, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (answered >= config.min_respondents) & ~few(group - answered, config)
+
+
+def withhold(frame: pd.DataFrame, keep, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` blanked (``<NA>`` or NaN) in the rows where ``keep`` is False.
+
+    Whole-number columns become nullable integers, so a withheld count reads
+    ``null`` in the JSON and never a made-up number. Changes ``frame`` in
+    place and returns it.
+
+    Examples
+    --------
+    >>> withhold(pd.DataFrame({"count": [3, 1], "share": [0.3, 0.1]}), [True, False],
+    ...          ["count", "share"]).to_dict("list")
+    {'count': [3, None], 'share': [0.3, nan]}
+    """
+    keep = np.asarray(keep, dtype=bool)
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            frame[column] = pd.array(values, dtype="Int64").copy()
+            frame.loc[~keep, column] = pd.NA
+        elif pd.api.types.is_float_dtype(values.dtype):
+            frame[column] = values.to_numpy(dtype=float, na_value=np.nan, copy=True)
+            frame.loc[~keep, column] = np.nan
+        else:
+            frame[column] = values.astype(object)
+            frame.loc[~keep, column] = None
+    return frame

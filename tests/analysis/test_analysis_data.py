@@ -106,9 +106,14 @@ def test_two_versions_are_read_into_one_table_by_stable_keys(two_versions):
     report = quarterly_report(data, "2026Q2", catalogue=two_versions,
                               config=GateConfig(min_respondents=3), today=TODAY)
     year = report.reason_table("survey", "2025Q3–2026Q2", ("tenure_band",))
-    total = year.shares[(year.shares["tenure_band"] == "*") & (year.shares["measure"] == "mentioned")]
+    counts = year.internal_counts
+    total = counts[(counts["tenure_band"] == "*") & (counts["measure"] == "mentioned")]
     named = total.set_index("reason")["count"]
     assert named["pay"] == 24 and named["introduction"] == 12
+    # Everyone named pay: the published row says so in words and carries no number.
+    shown = year.shares[(year.shares["tenure_band"] == "*") & (year.shares["measure"] == "mentioned")]
+    pay = shown.set_index("reason").loc["pay"]
+    assert pay["text_sv"] == "alla eller nästan alla" and pd.isna(pay["count"]) and pd.isna(pay["low"])
     conditions = report.conditions[(report.conditions["window"] == "2025Q3–2026Q2")
                                    & (report.conditions["tenure_band"] == "*")].set_index("question")
     assert conditions.loc["cond_schedule", "answered"] == 24  # reworded: still one question

@@ -45,7 +45,11 @@ def test_shares_carry_wilson_intervals_from_the_gated_counts():
         assert row["share"] == pytest.approx(named / total)
         assert (row["low"], row["high"]) == (pytest.approx(low), pytest.approx(high))
     assert shares.loc[("gt_2y", "pay"), "count"] == 51
-    assert shares.loc[("gt_2y", "retirement"), "count"] == 0  # every reason is listed
+    retirement = shares.loc[("gt_2y", "retirement")]  # every reason is listed, also nobody's
+    assert retirement["text_sv"] == "inga eller nästan inga"
+    assert retirement[["count", "share", "low", "high"]].isna().all()  # no number beside the words
+    counts = table.internal_counts.set_index(["measure", "tenure_band", "reason"])
+    assert counts.loc[("mentioned", "gt_2y", "retirement"), "count"] == 0
     assert set(table.shares["reason"]) == {r.key for r in catalogue().reasons}
     assert table.groups.set_index("tenure_band").loc["*", "n"] == 130
 
