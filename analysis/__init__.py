@@ -33,8 +33,8 @@ from ._data import (
     AnalysisData,
 )
 from ._findings import EARLY
-from ._history import release_history
 from ._headcount import early_leaver_rates, parse_headcount_csv, turnover_rates
+from ._history import release_history
 from ._intervals import (
     benjamini_hochberg,
     newcombe_difference,
