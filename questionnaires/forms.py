@@ -8,6 +8,7 @@ shown and its answer kept only if the condition holds once the step arrives.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -56,6 +57,9 @@ def missing_required(
         if _applies(question, context, mode):
             if question.required and question.key not in kept:
                 missing.append(question.key)
+            elif (question.required and _needs_main(question, kept)
+                  and question.main_followup.key not in kept):
+                missing.append(question.main_followup.key)
             context.update({key: kept[key] for key in question.answer_keys() if key in kept})
     return missing
 
@@ -97,15 +101,20 @@ def build_form(
     mode: str = "invitation",
     base: type = wtforms.Form,
     choices_provider: ChoicesProvider | None = None,
+    followups_apart: bool = False,
 ) -> type:
     """A form class with one field per visible question of the step, labelled in ``locale``.
 
     Earlier answers to this step's questions become the fields' defaults. The
     class also carries ``questionnaire``, ``section`` and ``questions`` (the
-    visible ones, in order) for templates.
+    visible ones, in order) for templates. With ``followups_apart`` the "which
+    mattered most?" follow-ups are left out, to be asked on a page of their own
+    among the options ticked (:func:`followups_to_ask`).
     """
     section = _section(questionnaire, section_key)
     questions = visible_questions(questionnaire, section, answers_so_far, mode)
+    if followups_apart:
+        questions = [_without_followup(question) for question in questions]
     defaults = {key: value for key, value in answers_so_far.items() if value != DECLINED}
     attributes: dict[str, Any] = {}
     for question in questions:
@@ -129,6 +138,7 @@ def read_answers(
     locale: str = "sv",
     mode: str = "invitation",
     choices_provider: ChoicesProvider | None = None,
+    followups_apart: bool = False,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Typed answers of one step and error messages (in ``locale``) by answer key.
 
@@ -136,6 +146,11 @@ def read_answers(
     (``request.form``) or a plain dict. The answers hold only this step's
     valid answers; answers to questions that turned out hidden are dropped.
     When a form is given, the messages are also added to its fields' errors.
+
+    With ``followups_apart`` a follow-up is not asked here: it is the single option
+    ticked, or the one sent along (a page from before the follow-up had a page of its
+    own) or kept from before, if it is still among those ticked; else it waits for
+    its own page (:func:`read_followup`).
     """
     section = _section(questionnaire, section_key)
     values = _values(form_or_formdata)
@@ -149,7 +164,14 @@ def read_answers(
             answers[question.key] = context[question.key] = DECLINED
             continue
         options = question_options(question, locale, choices_provider)
-        reading = KINDS[question.type].read(question, values, options)
+        if followups_apart and question.main_followup is not None:
+            reading = KINDS[question.type].read(_without_followup(question), values, options)
+            main = _kept_main(question, reading.answers.get(question.key),
+                              values(question.main_followup.key), answers_so_far)
+            if main is not None:
+                reading.answers[question.main_followup.key] = main
+        else:
+            reading = KINDS[question.type].read(question, values, options)
         if question.required and question.key not in reading.answers:
             reading.errors.setdefault(question.key, [("required", {})])
         answers.update(reading.answers)
@@ -162,6 +184,93 @@ def read_answers(
                 field = form_or_formdata[key]
                 field.errors = [*field.errors, *messages]
     return answers, errors
+
+
+def followups_to_ask(
+    questionnaire: Questionnaire,
+    section: Section | str,
+    answers: Mapping[str, Any],
+    mode: str = "invitation",
+    locale: str = "sv",
+    choices_provider: ChoicesProvider | None = None,
+) -> list[Question]:
+    """The follow-ups of a step to ask on a page of their own, as single-choice questions.
+
+    One for each visible multiple-choice question with a ``main_followup`` and two or
+    more options ticked (one ticked option is the main one without asking). It offers
+    only the options ticked and is required when its question is. Its key is the
+    follow-up's, so the stored answers are the same as when asked on the step.
+    """
+    section = _section(questionnaire, section)
+    kept = prune_answers(questionnaire, answers, mode)
+    asked = []
+    for question in visible_questions(questionnaire, section, answers, mode):
+        if not _needs_main(question, kept):
+            continue
+        ticked = kept[question.key]
+        options = [o for o in question_options(question, locale, choices_provider) if o.key in ticked]
+        asked.append(Question(key=question.main_followup.key, type="single_choice",
+                              text=question.main_followup.text, required=question.required,
+                              options=tuple(options)))
+    return asked
+
+
+def build_followup_form(
+    followups: Sequence[Question], answers_so_far: Mapping[str, Any], locale: str = "sv",
+    base: type = wtforms.Form,
+) -> type:
+    """A form class for the follow-ups from :func:`followups_to_ask`; like :func:`build_form`."""
+    attributes: dict[str, Any] = {}
+    for question in followups:
+        attributes.update(KINDS[question.type].fields(question, locale, question.options,
+                                                      dict(answers_so_far)))
+    attributes.update(questions=tuple(followups))
+    return type("FollowupForm", (base,), attributes)
+
+
+def read_followup(
+    followups: Sequence[Question], form_or_formdata: Any, locale: str = "sv"
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Answers and messages of the follow-up page; like :func:`read_answers`."""
+    values = _values(form_or_formdata)
+    answers: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for question in followups:
+        reading = KINDS[question.type].read(question, values, question.options)
+        if question.required and question.key not in reading.answers and question.key not in reading.errors:
+            reading.fail(question.key, "main_required")
+        answers.update(reading.answers)
+        for key, codes in reading.errors.items():
+            errors[key] = [message(code, locale, **params) for code, params in codes]
+    if isinstance(form_or_formdata, BaseForm):
+        for key, messages in errors.items():
+            if key in form_or_formdata:
+                form_or_formdata[key].errors = [*form_or_formdata[key].errors, *messages]
+    return answers, errors
+
+
+def _needs_main(question: Question, answers: Mapping[str, Any]) -> bool:
+    """A follow-up to choose: two or more options of its question ticked."""
+    ticked = answers.get(question.key)
+    return (question.main_followup is not None and isinstance(ticked, list | tuple)
+            and len(ticked) >= 2)
+
+
+def _without_followup(question: Question) -> Question:
+    return dataclasses.replace(question, main_followup=None) if question.main_followup else question
+
+
+def _kept_main(question: Question, ticked: Any, sent: list[str],
+               answers_so_far: Mapping[str, Any]) -> str | None:
+    if not isinstance(ticked, list | tuple) or not ticked:
+        return None
+    if len(ticked) == 1:
+        return ticked[0]
+    for candidate in [*(value.strip() for value in sent),
+                      answers_so_far.get(question.main_followup.key)]:
+        if candidate in ticked:
+            return candidate
+    return None
 
 
 def question_options(

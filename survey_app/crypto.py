@@ -92,9 +92,53 @@ def generate_key_spec(version: int = 1) -> str:
     return f"{version}:" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+# Crockford's base32 in lower case: no i, l, o or u, so nothing reads as 1, 0 or v.
+TOKEN_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # noqa: S105 (an alphabet, not a secret)
+TOKEN_LENGTH = 28  # 140 bits; printed as seven groups of four
+TOKEN_GROUP = 4
+_LOOK_ALIKES = str.maketrans({"i": "1", "l": "1", "o": "0"})
+_TOKEN_CHARS = frozenset(TOKEN_ALPHABET)
+
+
 def new_token() -> str:
-    """A one-time link token: 128 bits, URL-safe, short enough for a QR code."""
-    return secrets.token_urlsafe(16)
+    """A one-time link token: 140 random bits in lower-case Crockford base32, no hyphens.
+
+    Its digest is taken of this form; `printed_token` groups it for reading and
+    `normalise_token` turns whatever the leaver typed back into it.
+    """
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
+def printed_token(token: str) -> str:
+    """`abcd-efgh-…` for a token of the current form; an older token as it is."""
+    if normalise_token(token) != token:
+        return token
+    return "-".join(token[i:i + TOKEN_GROUP] for i in range(0, len(token), TOKEN_GROUP))
+
+
+def normalise_token(typed: str) -> str | None:
+    """The current-form token a person meant (any case, with or without hyphens or
+    spaces, i/l read as 1 and o as 0), or None when it cannot be one."""
+    plain = "".join(typed.split()).replace("-", "").lower().translate(_LOOK_ALIKES)
+    if len(plain) != TOKEN_LENGTH or not _TOKEN_CHARS.issuperset(plain):
+        return None
+    return plain
+
+
+def token_candidates(typed: str) -> list[str]:
+    """The forms to look a typed token up by: as given (links issued before the
+    Crockford alphabet, which are case-sensitive), and its current-form reading."""
+    candidates = [typed]
+    plain = normalise_token(typed)
+    if plain is not None and plain != typed:
+        candidates.append(plain)
+    return candidates
+
+
+def printed_link(url: str) -> str:
+    """A link whose last part is a current-form token, with the token grouped."""
+    base, slash, last = url.rpartition("/")
+    return base + slash + printed_token(last) if slash else url
 
 
 def token_digest(secret_key: str, token: str) -> str:

@@ -79,3 +79,10 @@ def store_progress(db: Session, keyring: Keyring, respondent: Respondent, progre
                questionnaire_key=progress.questionnaire.key,
                version=progress.questionnaire.version, answers=progress.answers,
                expires_on=expires_on, step=step)
+
+
+def merge_followups(progress: Progress, new_answers: dict, mode: str) -> Progress:
+    """Add the answers of a step's follow-up page ("which mattered most?")."""
+    merged = progress.answers | new_answers
+    return Progress(progress.questionnaire, prune_answers(progress.questionnaire, merged, mode),
+                    progress.version_changed, progress.saved_step, progress.stored)

@@ -9,10 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.crypto import token_digest
+from survey_app.crypto import token_candidates, token_digest
 from survey_app.models import Invitation, OpenLink
 from survey_app.periods import collection_open
 
+# Links issued before the Crockford alphabet (URL-safe base64, 22 characters) and
+# current ones, typed with or without hyphens in any case.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -87,10 +89,12 @@ def resolve_invitation(db: Session, token: str, secret: str, today: date, *,
     """The respondent for an invitation token, or a LinkProblem saying why not."""
     if not TOKEN_SHAPE.match(token or ""):
         raise LinkMalformed()
-    digest = token_digest(secret, token)
-    invitation = db.scalar(select(Invitation).where(Invitation.token_digest == digest))
+    # The digest of the token as given (older links) and of its current-form reading.
+    digests = [token_digest(secret, form) for form in token_candidates(token)]
+    invitation = db.scalar(select(Invitation).where(Invitation.token_digest.in_(digests)))
     if invitation is None:
         raise LinkUnknown()
+    digest = invitation.token_digest
     if invitation.used:
         raise LinkUsed()
     _check_dates(invitation.leaving_quarter, invitation.expires_on, today, collection_days)
@@ -108,7 +112,7 @@ def resolve_open_link(db: Session, token: str, today: date, draft_id: str, *,
     """The respondent for a unit's open link; group and tenure come from the answers."""
     if not TOKEN_SHAPE.match(token or ""):
         raise LinkMalformed()
-    link = db.scalar(select(OpenLink).where(OpenLink.token == token))
+    link = db.scalar(select(OpenLink).where(OpenLink.token.in_(token_candidates(token))))
     if link is None or not link.active:
         raise LinkUnknown()
     _check_dates(link.quarter, link.expires_on, today, collection_days)

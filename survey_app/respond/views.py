@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,16 +24,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from wtforms.validators import ValidationError
 
-from questionnaires import build_form, read_answers
-from survey_app.crypto import token_digest
+from questionnaires import (
+    build_followup_form,
+    build_form,
+    followups_to_ask,
+    read_answers,
+    read_followup,
+)
+from survey_app.crypto import printed_link, token_digest
 from survey_app.db import write_turn
 from survey_app.extensions import csrf, db
+from survey_app.i18n import LOCALES
 from survey_app.instruments import catalogue
 from survey_app.models import OccupationalGroup, OpenLinkClaim, today
 from survey_app.respond.flow import (
     Progress,
     draft_expiry,
     load_progress,
+    merge_followups,
     merge_step,
     store_progress,
 )
@@ -57,6 +65,8 @@ from survey_app.respond.submission import (
 
 bp = Blueprint("respond", __name__, url_prefix="/s", template_folder="templates")
 csrf.exempt(bp)  # checked in step_submit, which keeps the answers when the check fails
+# `{{ card.url | printed_link }}`: a link as printed, its token grouped for typing.
+bp.add_app_template_filter(printed_link, "printed_link")
 
 SESSION_KEY = "respond"
 DONE_KEY = "respond_done"
@@ -181,8 +191,26 @@ def step(respondent: Respondent, progress: Progress, number: int):
     return _render_step(respondent, progress, number)
 
 
+@bp.get("/step/<int:number>/main")
+@respondent_page
+def step_main(respondent: Respondent, progress: Progress, number: int):
+    """The "which mattered most?" page of a step, offering only the options ticked there."""
+    if not _followups(respondent, progress, number):
+        return redirect(url_for("respond.step", number=number))
+    return _render_step(respondent, progress, number, followup=True)
+
+
 @bp.post("/step/<int:number>")
 def step_submit(number: int):
+    return _step_post(number, followup=False)
+
+
+@bp.post("/step/<int:number>/main")
+def step_main_submit(number: int):
+    return _step_post(number, followup=True)
+
+
+def _step_post(number: int, followup: bool):
     respondent = _current()
     expired_form = not _csrf_ok()
     if respondent is None:
@@ -194,17 +222,37 @@ def step_submit(number: int):
         session[SESSION_KEY] = respondent.to_session()
         session.permanent = True
     try:
-        return _take_step(respondent, number, expired_form)
+        return _take_step(respondent, number, expired_form, followup)
     except (DBAPIError, NotSaved) as exc:
         db.session.rollback()
         cause = exc.__cause__ if isinstance(exc, NotSaved) else exc
         # The kind of failure only: statements and parameters may hold answers.
         current_app.logger.warning("Respondent step not saved: %s",
                                    type(getattr(cause, "orig", cause)).__name__)
-        return _not_saved(respondent, number)
+        return _not_saved(respondent, number, followup)
 
 
-def _take_step(respondent: Respondent, number: int, expired_form: bool):
+def _followups(respondent: Respondent, progress: Progress, number: int):
+    """The follow-ups step `number` asks on a page of its own (two or more reasons ticked)."""
+    steps = progress.steps(respondent.mode)
+    if not 1 <= number <= len(steps):
+        abort(404)
+    return followups_to_ask(progress.questionnaire, steps[number - 1], progress.answers,
+                            respondent.mode, _locale(), _group_choices)
+
+
+def _step_url(number: int, followup: bool = False) -> str:
+    return url_for("respond.step_main" if followup else "respond.step", number=number)
+
+
+def _back_url(respondent: Respondent, progress: Progress, number: int, followup: bool) -> str:
+    if followup:
+        return _step_url(number)
+    before = max(number - 1, 1)
+    return _step_url(before, before < number and bool(_followups(respondent, progress, before)))
+
+
+def _take_step(respondent: Respondent, number: int, expired_form: bool, followup: bool = False):
     try:
         still_valid(db.session, respondent, today(), collection_days=_collection_days())
     except LinkProblem as problem:
@@ -216,32 +264,58 @@ def _take_step(respondent: Respondent, number: int, expired_form: bool):
     if not 1 <= number <= len(steps):
         abort(404)
     section = steps[number - 1]
+    switch_to = request.form.get("switch_lang")
+    if switch_to in LOCALES:
+        session["lang"] = switch_to  # as ?lang= does; the rest of the survey follows
+        refresh()
+    if followup and not _followups(respondent, progress, number):
+        return redirect(_step_url(number))  # the reasons changed meanwhile
     if expired_form:
         # Keep what was typed and ask once more, with a fresh token.
         return _render_step(respondent, progress, number, formdata=request.form,
-                            notice="expired"), 400
-    answers, errors = read_answers(progress.questionnaire, section.key, request.form,
-                                   progress.answers, _locale(), respondent.mode, _group_choices)
-    action = request.form.get("action", "next")
-    progress = merge_step(progress, answers, section, respondent.mode)
-    if action == "next" and not errors and number == len(progress.steps(respondent.mode)):
+                            notice="expired", followup=followup), 400
+    action = "switch_lang" if switch_to in LOCALES else request.form.get("action", "next")
+    if followup:
+        answers, errors = read_followup(_followups(respondent, progress, number), request.form,
+                                        _locale())
+        progress = merge_followups(progress, answers, respondent.mode)
+        ask_main = False
+    else:
+        answers, errors = read_answers(progress.questionnaire, section.key, request.form,
+                                       progress.answers, _locale(), respondent.mode,
+                                       _group_choices, followups_apart=True)
+        progress = merge_step(progress, answers, section, respondent.mode)
+        # Two or more reasons ticked: the main one is asked next, among those ticked (unless
+        # a page from before this change sent it along with them).
+        pending = _followups(respondent, progress, number)
+        ask_main = bool(pending) and not all(
+            request.form.get(f.key) in {o.key for o in f.options} for f in pending)
+    if action == "next" and not errors and not ask_main \
+            and number == len(progress.steps(respondent.mode)):
         return _submit(respondent, progress, number)  # the draft is deleted with the submission
     if respondent.mode == "open_link" and not progress.stored \
             and not allow("OPEN_LINK_DRAFT_LIMIT"):
-        return _too_many(respondent, progress, number)
+        return _too_many(respondent, progress, number, followup)
     expires = draft_expiry(db.session, respondent, today(),
                            current_app.config["INVITATION_VALID_DAYS"])
-    comes_next = {"later": number, "back": max(number - 1, 1)}.get(
-        action, number if errors else number + 1)
+    # Switching language saves what was given, unchecked (a required answer may still be
+    # missing), and shows the same step again in the other language.
+    comes_next = {"later": number, "back": max(number - 1, 1), "switch_lang": number}.get(
+        action, number if errors or ask_main else number + 1)
     store_progress(db.session, _keyring(), respondent, progress, expires, step=comes_next)
     db.session.commit()
     if action == "later":
         session.pop(SESSION_KEY, None)
         return redirect(url_for("respond.saved"))
     if action == "back":
-        return redirect(url_for("respond.step", number=max(number - 1, 1)))
+        return redirect(_back_url(respondent, progress, number, followup))
+    if action == "switch_lang":
+        return redirect(_step_url(number, followup))
     if errors:
-        return _render_step(respondent, progress, number, formdata=request.form), 400
+        return _render_step(respondent, progress, number, formdata=request.form,
+                            followup=followup), 400
+    if ask_main:
+        return redirect(_step_url(number, followup=True))
     return redirect(url_for("respond.step", number=number + 1))
 
 
@@ -270,8 +344,9 @@ def _submit(respondent: Respondent, progress: Progress, number: int):
         db.session.rollback()
         if _stored_after_all(respondent):  # a parallel tap stored it (and took the draft)
             return _finished(respondent, mix_after=False)
-        first = _step_of(respondent, progress, exc.missing[0])
-        return redirect(url_for("respond.step", number=first, missing=1))
+        first, on_own_page = _step_of(respondent, progress, exc.missing[0])
+        return redirect(url_for("respond.step_main" if on_own_page else "respond.step",
+                                number=first, missing=1))
     except DBAPIError as exc:
         db.session.rollback()
         # A lost connection at COMMIT leaves the outcome open: look before answering.
@@ -298,7 +373,7 @@ def _finished(respondent: Respondent, mix_after: bool):
     return redirect(url_for("respond.thanks"))
 
 
-def _not_saved(respondent: Respondent, number: int):
+def _not_saved(respondent: Respondent, number: int, followup: bool = False):
     """503: nothing of this request was saved; the answers are shown again as typed."""
     try:
         progress = load_progress(db.session, _keyring(), catalogue(), respondent)
@@ -306,43 +381,57 @@ def _not_saved(respondent: Respondent, number: int):
         db.session.rollback()
         progress = Progress(catalogue().current(respondent.questionnaire_key), {})
     number = max(1, min(number, len(progress.steps(respondent.mode))))
-    body = _render_step(respondent, progress, number, formdata=request.form, notice="not_saved")
+    followup = followup and bool(_followups(respondent, progress, number))
+    body = _render_step(respondent, progress, number, formdata=request.form, notice="not_saved",
+                        followup=followup)
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-def _too_many(respondent: Respondent, progress: Progress, number: int):
-    body = _render_step(respondent, progress, number, formdata=request.form, notice="too_many")
+def _too_many(respondent: Respondent, progress: Progress, number: int, followup: bool = False):
+    body = _render_step(respondent, progress, number, formdata=request.form, notice="too_many",
+                        followup=followup)
     return body, 429, {"Retry-After": "3600"}
 
 
-def _step_of(respondent: Respondent, progress: Progress, question_key: str) -> int:
+def _step_of(respondent: Respondent, progress: Progress, question_key: str) -> tuple[int, bool]:
+    """The step asking `question_key`, and whether on its follow-up page."""
     for number, section in enumerate(progress.steps(respondent.mode), start=1):
-        if any(question_key in q.answer_keys() for q in section.questions):
-            return number
-    return 1
+        for q in section.questions:
+            if question_key in q.answer_keys():
+                return number, question_key != q.key
+    return 1, False
 
 
 def _render_step(respondent: Respondent, progress: Progress, number: int, formdata=None,
-                 notice: str | None = None):
+                 notice: str | None = None, followup: bool = False):
     steps = progress.steps(respondent.mode)
     if not 1 <= number <= len(steps):
         abort(404)
     section = steps[number - 1]
-    form_class = build_form(progress.questionnaire, section.key, progress.answers, _locale(),
-                            respondent.mode, base=FlaskForm, choices_provider=_group_choices)
+    if followup:
+        followups = _followups(respondent, progress, number)
+        form_class = build_followup_form(followups, progress.answers, _locale(), base=FlaskForm)
+
+        def check(form):
+            read_followup(followups, form, _locale())
+    else:
+        form_class = build_form(progress.questionnaire, section.key, progress.answers, _locale(),
+                                respondent.mode, base=FlaskForm, choices_provider=_group_choices,
+                                followups_apart=True)
+
+        def check(form):
+            read_answers(progress.questionnaire, section.key, form, progress.answers, _locale(),
+                         respondent.mode, _group_choices, followups_apart=True)
     form = form_class(formdata=formdata) if formdata is not None else form_class(formdata=None)
-    if formdata is not None and notice not in ("expired",):
-        read_answers(progress.questionnaire, section.key, form, progress.answers, _locale(),
-                     respondent.mode, _group_choices)
-    if request.args.get("missing"):
-        read_answers(progress.questionnaire, section.key, form, progress.answers, _locale(),
-                     respondent.mode, _group_choices)
+    if (formdata is not None and notice not in ("expired",)) or request.args.get("missing"):
+        check(form)
     kinds = {q.key: q.type for q in form_class.questions}
     return render_template(
         "respond/step.html", form=form, section=section, number=number, total=len(steps),
         kinds=kinds, questionnaire=progress.questionnaire, notice=notice,
         resume_token=_resume_signer().dumps(respondent.to_session()),
-        version_changed=progress.version_changed,
+        version_changed=progress.version_changed, followup=followup,
+        action_url=_step_url(number, followup),
     )
 
 

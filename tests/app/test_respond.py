@@ -163,13 +163,17 @@ def _checked(html: str, value: str, name: str | None = None) -> bool:
 def test_validation_error_is_shown_and_corrected(app, client, org):
     [token] = invite(app)
     client.get(f"/s/{token}")
-    bad = post_step(client, 1, {"reasons": ["introduction", "pay"]})  # main reason missing
+    ticked = post_step(client, 1, {"reasons": ["introduction", "pay"]})  # main reason asked next
+    assert ticked.headers["Location"] == "/s/step/1/main"
+    page = client.get("/s/step/1/main").get_data(as_text=True)
+    bad = client.post("/s/step/1/main", data={"csrf_token": csrf_from(page), "action": "next"})
     assert bad.status_code == 400
     body = bad.get_data(as_text=True)
     assert 'class="error-summary"' in body and 'href="#main_reason"' in body
-    assert _checked(body, "introduction") and _checked(body, "pay")  # nothing lost
-    good = post_step(client, 1, {"reasons": ["introduction", "pay"], "main_reason": "pay"})
+    good = client.post("/s/step/1/main", data={"csrf_token": csrf_from(page), "action": "next",
+                                               "main_reason": "pay"})
     assert good.headers["Location"] == "/s/step/2"
+    assert _checked(client.get("/s/step/1").get_data(as_text=True), "pay")  # nothing lost
 
 
 def test_unknown_option_out_of_range_and_oversize_text(app, client, org, db):

@@ -68,31 +68,40 @@ def test_exit_survey_end_to_end_without_javascript(new_context, live_server, vie
     assert page.title().startswith("Steg 1 av 3: Varför slutar du?")
     first.check("2-step1")
 
-    # Two reasons ticked, the main one not chosen: an error summary at the top.
+    # Two reasons ticked: the main reason is asked next, among those two only.
     page.locator("#reasons").get_by_label("Introduktionen").check()
     page.locator("#reasons").get_by_label("Arbetsbelastningen").check()
     page.get_by_role("button", name="Nästa").click()
-    assert page.url.endswith("/s/step/1")
+    assert page.url.endswith("/s/step/1/main")
+    field = page.locator("#main_reason")
+    assert field.locator("input").count() == 2
+    assert "(obligatorisk)" in field.locator("legend").inner_text()
+    assert page.get_by_text("Steg 1 av 3").is_visible()
+    first.check("2b-step1-main")
+
+    # Not chosen: the error summary comes first in main and has the focus.
+    page.get_by_role("button", name="Nästa").click()
+    assert page.url.endswith("/s/step/1/main")
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     assert summary.get_attribute("role") == "alert"
     assert page.title().startswith("Fel: Steg 1 av 3")  # heard first, before any content
-    first_question = page.locator("form .question").first
-    assert summary.bounding_box()["y"] < first_question.bounding_box()["y"]
-    assert page.locator("main .error-summary + form").count() == 1  # nothing in between
+    assert page.locator("main > :first-child").get_attribute("id") == "error-summary"
+    assert page.locator("#error-summary:focus").count() == 1  # focused without JavaScript
+    assert summary.locator("h2").inner_text() == "Rätta följande:"
     error_link = summary.get_by_role("link")
     assert "Välj vilket som var viktigast." in error_link.inner_text()
     assert error_link.get_attribute("href") == "#main_reason"
-    field = page.locator("#main_reason")
     described_by = field.get_attribute("aria-describedby").split()
     assert "main_reason-error" in described_by
     assert "Välj vilket som var viktigast." in page.locator("#main_reason-error").inner_text()
-    assert page.locator("#reasons").get_by_label("Introduktionen").is_checked()  # kept
-    assert page.locator("#reasons").get_by_label("Arbetsbelastningen").is_checked()
     first.check("3-step1-errors")
-    error_link.click()
+    page.keyboard.press("Tab")  # from the summary, the keyboard goes to its first link
+    assert page.locator("#error-summary a:focus").count() == 1
+    page.keyboard.press("Enter")
     assert page.url.endswith("#main_reason")
-    assert field.is_visible() and field.bounding_box()["y"] < 100  # scrolled to the field
+    box = field.bounding_box()  # scrolled to the field (or, on a short page, it was in view)
+    assert field.is_visible() and -1 <= box["y"] < viewport["height"] - 100
 
     # Corrected: choose the main reason among the two ticked.
     field.get_by_label("Introduktionen").check()
@@ -127,13 +136,17 @@ def test_exit_survey_end_to_end_without_javascript(new_context, live_server, vie
     assert page.locator("#cond_introduction input[value='2']").is_checked()
     assert page.locator("#cond_pay input[value='4']").is_checked()
     page.get_by_role("button", name="Föregående").click()
-    assert page.locator("#reasons input[value='introduction']").is_checked()
+    assert page.url.endswith("/s/step/1/main")
     assert page.locator("#main_reason input[value='introduction']").is_checked()
+    page.get_by_role("button", name="Föregående").click()
+    assert page.locator("#reasons input[value='introduction']").is_checked()
+    page.get_by_role("button", name="Nästa").click()
+    assert page.url.endswith("/s/step/1/main")
     page.get_by_role("button", name="Nästa").click()
     assert page.url.endswith("/s/step/2")
 
     # English on one tap, remembered for the rest of the survey.
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert heading(page) == "How did it work?"
     assert page.get_by_text("Step 2 of 3").is_visible()
