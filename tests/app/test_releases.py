@@ -131,3 +131,13 @@ def test_a_quarter_still_collecting_shows_when_it_opens(app, db, org, clock, tmp
     assert result.exit_code == 0
     assert "Resultaten visas från 2026-11-30" in result.output
     assert db.scalar(select(func.count()).select_from(StoredRelease)) == 0
+
+
+def test_a_quarter_before_any_data_says_so_without_a_traceback(app, db, org, clock):
+    clock(IN_Q3)
+    _answered(app, "2026Q3", 6, IN_Q3)
+    clock(Q3_OPENS)
+    app.cli.add_command(analysis_cli)
+    result = app.test_cli_runner().invoke(args=["analysis", "report", "--quarter", "2023Q1"])
+    assert result.exit_code == 0, result.output
+    assert "Inga svar för 2023Q1" in result.output and "Traceback" not in result.output
