@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -50,6 +52,7 @@ def init_i18n(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(fill_placeholders, "fill")
+    app.add_template_filter(local_time, "local_time")
 
     @app.context_processor
     def inject_locale() -> dict:
@@ -70,3 +73,20 @@ def lang_url(code: str) -> str:
 def fill_placeholders(text: str) -> str:
     """Put the app's settings into questionnaire texts ({min_respondents})."""
     return text.replace("{min_respondents}", str(current_app.config["MIN_RESPONDENTS"]))
+
+
+#: Staff see times in the municipality's own zone; the database stores naive UTC.
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored naive-UTC time as Swedish local time, ``2026-12-03 14:05``.
+
+    >>> local_time(datetime(2026, 7, 1, 10, 0))
+    '2026-07-01 12:00'
+    >>> local_time(datetime(2026, 12, 1, 10, 0))
+    '2026-12-01 11:00'
+    """
+    if value is None:
+        return "–"
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")

@@ -111,7 +111,7 @@ def assign_units(db: Session, user: User, unit_codes: list[str], *, actor: User 
     user.unit_rows = [ManagerUnit(unit_id=u.id) for u in units]
     end_all_sessions(db, user.id)
     audit.record(db, "roles_changed", actor=actor,
-                 target=f"{user.username}: units {','.join(sorted(unit_codes)) or '-'}")
+                 target=f"{user.username}: enheter {','.join(sorted(unit_codes)) or '-'}")
 
 
 def _check_roles(roles: list[str]) -> None:

@@ -58,7 +58,7 @@ def import_submit():
         db.session.rollback()
         return render_template("org/import.html", form=form, problems=exc.problems), 400
     audit.record(db.session, "org_imported", actor=g.user, remote_addr=request.remote_addr,
-                 target=f"{summary.created} new, {summary.updated} renamed, {summary.moved} moved")
+                 target=f"{summary.created} nya, {summary.updated} namnbytta, {summary.moved} flyttade")
     db.session.commit()
     flash(_("Organisationen är inläst: %(c)d nya, %(u)d ändrade, %(m)d flyttade, "
             "%(n)d oförändrade.", c=summary.created, u=summary.updated, m=summary.moved,

@@ -1,0 +1,49 @@
+"""Smaller first-use defects on staff pages (issue 12, item 12): the security log in
+local time and Swedish words, reachable from the menu; no promises of pages that do
+not exist yet."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import update
+
+from survey_app.auth.services import assign_units
+from survey_app.models import AuditEvent, User
+
+HR = "hr@ex.se"
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def test_the_security_log_shows_swedish_local_time_and_words(client, auth, make_user, db, org):
+    admin = make_user(HR, roles=["hr_admin"])
+    manager = make_user("chef@ex.se", roles=["manager"], units=["VO01"])
+    auth.login(HR)
+    assign_units(db, db.get(User, manager.id), ["VO01", "VO02"], actor=db.get(User, admin.id))
+    db.commit()
+    # Pin one event's stored (UTC) time: summer time in Sweden is UTC + 2.
+    db.execute(update(AuditEvent).where(AuditEvent.event == "sign_in")
+               .values(occurred_at=datetime(2026, 7, 1, 10, 0)))
+    db.commit()
+    log = _text(client.get("/hr/audit"))
+    assert "2026-07-01 12:00" in log and "UTC" not in log
+    assert admin.username in log
+    assert "Ändrade roller" in log and "chef@ex.se: enheter VO01,VO02" in log
+    assert " units " not in log
+
+
+def test_the_menu_reaches_the_security_log_and_the_footer_promises_nothing_missing(
+        client, auth, make_user, org):
+    make_user(HR, roles=["hr_admin"])
+    auth.login(HR)
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('aria-label="Huvudmeny"')[1].split("</nav>")[0]
+    assert 'href="/hr/audit"' in menu
+    footer = page.split("<footer")[1]
+    assert "avslutssamtal" not in footer and "friskfaktor" not in footer
+    tree = _text(client.get("/org/"))
+    assert "Resultat redovisas" not in tree
