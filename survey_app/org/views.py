@@ -32,7 +32,10 @@ def my_units():
 @bp.get("/units/<code>")
 @requires("manager", "hr_admin", unit_arg="code")
 def unit(unit):
-    return render_template("org/unit.html", unit=unit, path=ancestors(unit))
+    scope = unit_scope(db.session, g.user)
+    # Breadcrumbs link only where the reader may go: a manager's parent is plain text.
+    path = [(a, scope is None or a.id in scope) for a in ancestors(unit)]
+    return render_template("org/unit.html", unit=unit, path=path)
 
 
 @bp.get("/import")

@@ -47,3 +47,20 @@ def test_the_menu_reaches_the_security_log_and_the_footer_promises_nothing_missi
     assert "avslutssamtal" not in footer and "friskfaktor" not in footer
     tree = _text(client.get("/org/"))
     assert "Resultat redovisas" not in tree
+
+
+def test_unit_breadcrumbs_link_where_the_reader_may_go(client, auth, make_user, org):
+    make_user(HR, roles=["hr_admin"])
+    auth.login(HR)
+    crumbs = client.get("/org/units/VO01A").get_data(as_text=True).split('class="crumbs"')[1]
+    crumbs = crumbs.split("</nav>")[0]
+    assert 'href="/org/units/VO01"' in crumbs and 'href="/org/units/VO"' in crumbs
+
+
+def test_a_managers_breadcrumbs_do_not_link_outside_the_scope(client, auth, make_user, org):
+    make_user("chef@ex.se", roles=["manager"], units=["VO01"])
+    auth.login("chef@ex.se")
+    crumbs = client.get("/org/units/VO01A").get_data(as_text=True).split('class="crumbs"')[1]
+    crumbs = crumbs.split("</nav>")[0]
+    assert 'href="/org/units/VO01"' in crumbs
+    assert 'href="/org/units/VO"' not in crumbs  # outside the manager's scope: plain text
