@@ -256,5 +256,8 @@ def _summary(table, lessons, config: GateConfig, lang: str) -> str:
                        else " No differences that can safely be told apart from chance.")
     first = lessons[0].finding_sv if lang == "sv" else lessons[0].finding_en
     more = (f" Starkaste fyndet: {first}" if lang == "sv" else f" Strongest finding: {first}")
-    return text + more + (f" ({len(lessons)} lärdomar.)" if lang == "sv" else f" ({len(lessons)} lessons.)")
+    count = len(lessons)
+    if lang == "sv":
+        return text + more + f" ({count} {'lärdom' if count == 1 else 'lärdomar'}.)"
+    return text + more + f" ({count} {'lesson' if count == 1 else 'lessons'}.)"
 

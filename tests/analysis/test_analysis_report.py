@@ -320,3 +320,19 @@ def test_a_fourth_quarter_shows_its_calendar_year_once(demo):
     year = report.reason_table("survey", "2025", ("tenure_band",))
     assert year.window.quarters == ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
     assert set(report.comparisons["window"]) == {"2025Q4", "2025"}
+
+
+def test_the_summary_counts_lessons_in_swedish_and_english_plurals():
+    from analysis._report import _summary
+
+    class Table:
+        groups = __import__("pandas").DataFrame({"is_total": [True], "shown": [True], "n": [12]})
+        window = type("W", (), {"label": "2026Q3"})()
+
+    class Lesson:
+        finding_sv, finding_en = "Fynd.", "Finding."
+
+    one = _summary(Table, (Lesson,), None, "sv")
+    assert one.endswith("(1 lärdom.)")
+    assert _summary(Table, (Lesson, Lesson), None, "sv").endswith("(2 lärdomar.)")
+    assert _summary(Table, (Lesson,), None, "en").endswith("(1 lesson.)")
