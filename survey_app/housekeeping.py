@@ -55,6 +55,9 @@ def housekeep(db: Session, today: date, mix_sample: int = DEFAULT_SAMPLE) -> Upk
     drafts = purge_expired_drafts(db, today)
     invitations = forget_expired_invitations(db, today)
     claims = db.execute(delete(OpenLinkClaim).where(OpenLinkClaim.expires_on < today)).rowcount
+    from survey_app.hr.handout_sheets import WINDOW, forget_old  # handout pages past their window
+
+    forget_old(db, WINDOW)
     db.commit()
     mixed = 0
     while (count := mix_pending(db, sample=mix_sample)) > 0:

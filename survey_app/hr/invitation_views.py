@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app import audit
 from survey_app.auth.access import requires
+from survey_app.auth.current import SESSION_KEY
 from survey_app.extensions import db
+from survey_app.hr import handout_sheets
 from survey_app.hr.blueprint import bp
 from survey_app.hr.invitation_forms import InvitationForm, LeaverImportForm, OpenLinkForm
 from survey_app.hr.invitations import (
@@ -68,11 +72,47 @@ def _fill_choices(form) -> None:
         form.ending_type.choices = [(e.key, e.label.get(locale)) for e in dims.ending_types]
 
 
-def _handouts(issued: list[IssuedLink], title: str):
+def _window() -> timedelta:
+    return timedelta(minutes=current_app.config.get("HANDOUT_SHOW_MINUTES", 30))
+
+
+def _handouts(issued: list[IssuedLink], kind: str):
+    """Keep the links sealed for a short while and send the browser to their page (303),
+    so a refresh or the language switch shows them again instead of posting again."""
+    sheet = handout_sheets.keep(db.session, issued, kind=kind, user_id=g.user.id,
+                                server_secret=current_app.config["SECRET_KEY"],
+                                session_token=session.get(SESSION_KEY, ""), window=_window())
+    db.session.commit()
+    return redirect(url_for("hr.handouts", sheet=sheet), code=303)
+
+
+def _title(kind: str, count: int) -> str:
+    if kind == "import":
+        return _("%(n)d inbjudningar är skapade", n=count)
+    if kind == "reissue":
+        return _("Nya lappar ersätter de gamla")
+    return _("Inbjudan är skapad")
+
+
+@bp.get("/invitations/handouts/<sheet>")
+@requires("hr_admin")
+def handouts(sheet: str):
+    minutes = current_app.config.get("HANDOUT_SHOW_MINUTES", 30)
+    try:
+        shown = handout_sheets.show(db.session, sheet, user_id=g.user.id,
+                                    server_secret=current_app.config["SECRET_KEY"],
+                                    session_token=session.get(SESSION_KEY, ""), window=_window())
+    except handout_sheets.Gone:
+        db.session.commit()
+        return render_template("hr/handouts_gone.html", minutes=minutes), 410
+    if shown is None:
+        abort(404)
+    kind, issued = shown
     base = _base_url()
     cards = [{"link": link, "url": base + link.path,
               "qr": qr_svg(base + link.path, _("QR-kod till enkäten"))} for link in issued]
-    return render_template("hr/handouts.html", cards=cards, title=title)
+    return render_template("hr/handouts.html", cards=cards, title=_title(kind, len(issued)),
+                           minutes=minutes)
 
 
 @bp.get("/invitations")
@@ -118,7 +158,7 @@ def invitation_create():
         except (MailNotConfigured, OSError):
             flash(_("E-post kunde inte skickas. Skriv ut lappen eller kopiera länken i stället."),
                   "error")
-    return _handouts(issued, _("Inbjudan är skapad"))
+    return _handouts(issued, "new")
 
 
 @bp.get("/invitations/import")
@@ -153,7 +193,7 @@ def invitation_import_submit():
     if parsed.ignored_columns:
         flash(_("Kolumnerna %(c)s lästes inte och sparades inte.",
                 c=", ".join(parsed.ignored_columns)), "info")
-    return _handouts(issued, _("%(n)d inbjudningar är skapade", n=len(issued)))
+    return _handouts(issued, "import")
 
 
 @bp.post("/invitations/batch/<batch>/reissue")
@@ -173,7 +213,7 @@ def invitation_reissue(batch: str):
     audit.record(db.session, "invitations_created", actor=g.user,
                  target=f"{len(issued)} links reissued")
     db.session.commit()
-    return _handouts(issued, _("Nya lappar ersätter de gamla"))
+    return _handouts(issued, "reissue")
 
 
 @bp.get("/open-links")

@@ -1,6 +1,7 @@
 """All tables. Import models from here."""
 
 from survey_app.models.base import Base, today, utcnow
+from survey_app.models.handouts import HandoutSheet
 from survey_app.models.keys import KeyCheck
 from survey_app.models.org import ORG_KINDS, OccupationalGroup, OrgUnit, OrgUnitPlacement
 from survey_app.models.people import (
@@ -35,6 +36,7 @@ __all__ = [
     "Draft",
     "Invitation",
     "KeyCheck",
+    "HandoutSheet",
     "InvitationBatch",
     "InvitationTally",
     "OpenLink",

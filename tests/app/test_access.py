@@ -29,7 +29,8 @@ MARKERS = {"hr_admin": "Organisationen", "hr_analyst": "Organisationen", "manage
 
 
 def test_every_staff_route_is_listed(app):
-    listed = {p.split("{")[0] if "{" in p else p for p in PAGES} | {"/org/units/", "/hr/open-links/"}
+    listed = {p.split("{")[0] if "{" in p else p for p in PAGES} | {"/org/units/", "/hr/open-links/",
+                                                                 "/hr/invitations/handouts/"}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or str(rule) in PUBLIC:
             continue

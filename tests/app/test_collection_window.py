@@ -143,7 +143,8 @@ def test_hr_forms_make_links_that_expire_on_the_close(app, client, auth, make_us
     page = client.get("/hr/invitations/new").get_data(as_text=True)
     handout = client.post("/hr/invitations/new", data={
         "csrf_token": csrf_from(page), "unit_code": "VO01", "occupational_group_code": "USK",
-        "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": Q2})
+        "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": Q2},
+        follow_redirects=True)
     assert handout.status_code == 200
     assert "Gäller till 2026-08-29" in handout.get_data(as_text=True)
     assert db.scalar(select(Invitation.expires_on)) == CLOSE_Q2
@@ -182,7 +183,8 @@ def test_replaced_handouts_expire_with_their_quarter_and_still_look_alike(
     batch = db.scalar(select(Invitation.batch).where(Invitation.batch.is_not(None)))
     overview = client.get("/hr/invitations").get_data(as_text=True)
     page = client.post(f"/hr/invitations/batch/{batch}/reissue",
-                       data={"csrf_token": csrf_from(overview)}).get_data(as_text=True)
+                       data={"csrf_token": csrf_from(overview)},
+                       follow_redirects=True).get_data(as_text=True)
     cards = re.findall(r'<section class="handout".*?</section>', page, flags=re.S)
     assert len(cards) == 3
     # one date on every card, whatever the handout's quarter or use: never later than

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey_app.models import OpenLink
+from survey_app.models import HandoutSheet, OpenLink
 from tests.app.conftest import csrf_from
 from tests.app.survey_helpers import open_link
 
@@ -16,6 +16,8 @@ ROUTES = {
     "/org/units/<code>": ("/org/units/BU01", "/org/units/NOPE"),
     "/hr/users/<int:user_id>": ("/hr/users/{other}", "/hr/users/999999"),
     "/hr/open-links/<int:link_id>": ("/hr/open-links/{link}", "/hr/open-links/999999"),
+    "/hr/invitations/handouts/<sheet>": ("/hr/invitations/handouts/{sheet}",
+                                         "/hr/invitations/handouts/no-such-sheet"),
     "/hr/invitations/batch/<batch>/reissue": ("/hr/invitations/batch/{batch}/reissue",
                                               "/hr/invitations/batch/no-such-batch/reissue"),
 }
@@ -39,7 +41,10 @@ def targets(app, db, org, make_user):
     other = make_user("annan@ex.se", roles=["manager"], units=["BU01"])
     open_link(app, unit="BU01")
     link = db.scalar(select(OpenLink))
-    return {"other": other.id, "link": link.id, "batch": "b" * 32}
+    hr = make_user("hr@ex.se", roles=["hr_admin"])
+    db.add(HandoutSheet(id="s" * 22, user_id=hr.id, sealed="v1:00"))
+    db.commit()
+    return {"other": other.id, "link": link.id, "batch": "b" * 32, "sheet": "s" * 22}
 
 
 @pytest.mark.parametrize("rule", sorted(ROUTES))

@@ -112,7 +112,8 @@ def test_replacing_handouts_never_tells_who_answered(app, client, auth, make_use
     batch = db.scalar(select(InvitationBatch.id))
     overview = client.get("/hr/invitations").get_data(as_text=True)
     printed = client.post(f"/hr/invitations/batch/{batch}/reissue",
-                          data={"csrf_token": csrf_from(overview), "positions": ""})
+                          data={"csrf_token": csrf_from(overview), "positions": ""},
+                          follow_redirects=True)
     page = printed.get_data(as_text=True)
     new = re.findall(r"/s/([A-Za-z0-9_-]{20,})", page)
     assert len(set(new)) == 3  # one per handout, used or not
@@ -134,7 +135,8 @@ def test_one_lost_handout_is_replaced_by_its_number(app, client, auth, make_user
     batch = db.scalar(select(InvitationBatch.id))
     overview = client.get("/hr/invitations").get_data(as_text=True)
     printed = client.post(f"/hr/invitations/batch/{batch}/reissue",
-                          data={"csrf_token": csrf_from(overview), "positions": "3"})
+                          data={"csrf_token": csrf_from(overview), "positions": "3"},
+                          follow_redirects=True)
     page = printed.get_data(as_text=True)
     assert re.findall(r"lapp (\d) av 3", page) == ["3"]
     assert app.test_client().get(f"/s/{tokens[0]}").status_code == 302

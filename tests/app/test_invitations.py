@@ -39,7 +39,8 @@ def upload(client, content: bytes):
     page = client.get("/hr/invitations/import").get_data(as_text=True)
     return client.post("/hr/invitations/import", content_type="multipart/form-data",
                        data={"csrf_token": csrf_from(page),
-                             "file": (io.BytesIO(content), "avgangar.csv")})
+                             "file": (io.BytesIO(content), "avgangar.csv")},
+                       follow_redirects=True)
 
 
 def test_import_turns_dates_into_bands_and_forgets_the_rest(client, auth, make_user, org, db):
@@ -93,7 +94,8 @@ def test_single_invitation_form_gives_a_handout(client, auth, make_user, org, db
     quarter = re.search(r'<option value="(\d{4}Q\d)"', page).group(1)
     response = client.post("/hr/invitations/new", data={
         "csrf_token": csrf_from(page), "unit_code": "VO01", "occupational_group_code": "USK",
-        "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": quarter})
+        "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": quarter},
+        follow_redirects=True)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Skriv ut lapparna nu" in body and "Enkät till dig som slutar" in body
@@ -120,7 +122,7 @@ def test_reissue_replaces_lost_links(client, auth, make_user, org, db):
     batch = db.scalar(select(Invitation.batch))
     overview = client.get("/hr/invitations").get_data(as_text=True)
     response = client.post(f"/hr/invitations/batch/{batch}/reissue",
-                           data={"csrf_token": csrf_from(overview)})
+                           data={"csrf_token": csrf_from(overview)}, follow_redirects=True)
     second = re.findall(r"/s/([A-Za-z0-9_-]{20,})", response.get_data(as_text=True))
     assert len(set(second)) == 3 and not set(first) & set(second)
     assert client.get(f"/s/{first[0]}").status_code == 404
@@ -176,7 +178,7 @@ def test_link_by_email_is_sent_once_and_the_address_is_not_kept(app, client, aut
     response = client.post("/hr/invitations/new", data={
         "csrf_token": csrf_from(page), "unit_code": "VO01", "occupational_group_code": "USK",
         "tenure_band": "1_2y", "ending_type": "own_resignation", "quarter": quarter,
-        "email": "anna.andersson@privat.se"})
+        "email": "anna.andersson@privat.se"}, follow_redirects=True)
     assert "Länken är skickad" in response.get_data(as_text=True)
     [message] = FakeSMTP.sent
     assert message["To"] == "anna.andersson@privat.se"
