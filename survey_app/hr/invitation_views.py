@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -31,7 +31,7 @@ from survey_app.hr.invitations import (
 from survey_app.instruments import catalogue
 from survey_app.mail import MailNotConfigured, send_link
 from survey_app.models import OccupationalGroup, OpenLink, OrgUnit, today
-from survey_app.periods import collection_closes, quarter_choices, results_open_on
+from survey_app.periods import collection_closes, quarter_choices, quarter_of, results_open_on
 from survey_app.qr import qr_svg
 
 QUESTIONNAIRE = "exit_survey"
@@ -64,6 +64,8 @@ def _fill_choices(form) -> None:
     form.quarter.choices = [(q, q) for q in quarter_choices(today(), _collection_days())]
     form.quarter.collection_days = _collection_days()  # names a closed quarter as closed
     form.quarter.today = today()
+    if request.method == "GET" and not form.quarter.data:
+        form.quarter.data = quarter_of(today())  # most leavers leave this quarter, not the next
     if hasattr(form, "occupational_group_code"):
         groups = db.session.scalars(select(OccupationalGroup).order_by(OccupationalGroup.name_sv))
         form.occupational_group_code.choices = [(g.code, g.name(locale)) for g in groups]
@@ -191,8 +193,9 @@ def invitation_import_submit():
                  target=f"{len(issued)} invitations from file")
     db.session.commit()
     if parsed.ignored_columns:
-        flash(_("Kolumnerna %(c)s lästes inte och sparades inte.",
-                c=", ".join(parsed.ignored_columns)), "info")
+        flash(ngettext("Kolumnen %(c)s lästes inte och sparades inte.",
+                       "Kolumnerna %(c)s lästes inte och sparades inte.",
+                       len(parsed.ignored_columns), c=", ".join(parsed.ignored_columns)), "info")
     return _handouts(issued, "import")
 
 

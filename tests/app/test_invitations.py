@@ -49,7 +49,7 @@ def test_import_turns_dates_into_bands_and_forgets_the_rest(client, auth, make_u
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.count('class="handout"') == 3 and page.count("<svg") == 3
-    assert "name, personnummer" in page  # told which columns were ignored
+    assert "Kolumnerna name, personnummer lästes inte" in page  # told which were ignored
     rows = db.scalars(select(Invitation).order_by(Invitation.id)).all()
     assert [(r.tenure_band, r.ending_type) for r in rows] == [
         ("lt_6m", "own_resignation"), ("gt_10y", "retirement"), ("1_2y", "fixed_term_ended")]

@@ -64,3 +64,18 @@ def test_a_managers_breadcrumbs_do_not_link_outside_the_scope(client, auth, make
     crumbs = crumbs.split("</nav>")[0]
     assert 'href="/org/units/VO01"' in crumbs
     assert 'href="/org/units/VO"' not in crumbs  # outside the manager's scope: plain text
+
+
+def test_new_invitations_and_open_links_default_to_the_current_quarter(client, auth, make_user,
+                                                                      org):
+    from survey_app.models import today
+    from survey_app.periods import quarter_of
+
+    make_user(HR, roles=["hr_admin"])
+    auth.login(HR)
+    current = quarter_of(today())
+    for path in ("/hr/invitations/new", "/hr/open-links"):
+        page = client.get(path).get_data(as_text=True)
+        selected = re.findall(r'<option selected value="([^"]+)">|<option value="([^"]+)" selected',
+                              page.split('name="quarter"')[1].split("</select>")[0])
+        assert [a or b for a, b in selected] == [current], path
