@@ -200,10 +200,13 @@ def _question(reader, item, where, shared, likert) -> Question | None:
 
 
 def _options(reader, item, where, shared) -> dict[str, Any]:
+    """The options of a choice question: listed, from shared data, or both.
+
+    With both, the listed options come after the shared ones (for example "Vill inte
+    svara" after the tenure bands); for an outside source (``occupational_groups``)
+    the listed ones are kept on the question and added after the outside ones.
+    """
     has_list, source = "options" in item, item.get("options_from")
-    if has_list and source is not None:
-        reader.problem(where, "give either options or options_from, not both")
-        return {}
     if source is not None:
         if not isinstance(source, str):
             reader.problem(join(where, "options_from"), f"must be a text, not {describe(source)}")
@@ -212,14 +215,23 @@ def _options(reader, item, where, shared) -> dict[str, Any]:
                 join(where, "options_from"),
                 f"unknown options_from '{source}' (known: {', '.join(sorted(OPTION_SOURCES))})",
             )
-        elif source in INTERNAL_SOURCES:
-            return {"options_from": source, "options": shared.options(source)}
         else:
-            return {"options_from": source}
+            common = shared.options(source) if source in INTERNAL_SOURCES else ()
+            listed = _listed_options(reader, item, where)["options"] if has_list else ()
+            taken = {option.key for option in common}
+            for option in listed:
+                if option.key in taken:
+                    reader.problem(join(where, "options"),
+                                   f"option key '{option.key}' is already one of {source}")
+            return {"options_from": source, "options": (*common, *listed)}
         return {}
     if not has_list:
         reader.problem(where, "a choice question needs options (or options_from)")
         return {}
+    return _listed_options(reader, item, where)
+
+
+def _listed_options(reader, item, where) -> dict[str, Any]:
     options = []
     for option_where, raw in reader.tables(item, "options", where):
         reader.only(raw, {"key", "label", "help"}, option_where)
@@ -326,7 +338,8 @@ def _check_skip_logic(reader: Reader, placed, order: list[Any]) -> None:
 
 def _check_condition_values(reader, where, condition, target: Question, followup: bool) -> None:
     kind = KINDS[target.type]
-    allowed = kind.condition_values(target)
+    # Options kept outside the files (occupational groups) are not known here.
+    allowed = None if target.options_from in EXTERNAL_SOURCES else kind.condition_values(target)
     if allowed == ():
         reader.problem(where, f"skip logic cannot depend on the free-text question '{condition.question}'")
         return

@@ -283,10 +283,13 @@ def question_options(
                 f"question {question.key!r} takes its options from {question.options_from!r}; "
                 "pass choices_provider"
             )
-        return tuple(
+        outside = tuple(
             Option(str(key), Text(sv=str(label), en=str(label)))
             for key, label in choices_provider(question.options_from, locale)
         )
+        listed = {option.key for option in question.options}
+        # The file's own options (such as "Vill inte svara") come last and keep their keys.
+        return (*(option for option in outside if option.key not in listed), *question.options)
     return KINDS[question.type].options(question)
 
 

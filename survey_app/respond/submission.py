@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from questionnaires import Questionnaire, missing_required, prune_answers
+from questionnaires import DECLINED, DONT_KNOW, Questionnaire, missing_required, prune_answers
 from survey_app.crypto import Keyring
 from survey_app.models import (
     FORGOTTEN_WHEN_USED,
@@ -25,6 +25,9 @@ from survey_app.respond.links import Respondent
 TEXT_KINDS = frozenset({"short_text", "long_text"})
 # In open-link mode these answers are the response's coarse attributes, not answers.
 ATTRIBUTE_ANSWERS = {"tenure_band": "tenure_band", "occupational_group": "occupational_group_code"}
+# What the analysis calls a group it does not know (``analysis.UNKNOWN``; not imported,
+# so that the respondent pages do not load pandas; a test keeps the two equal).
+UNKNOWN = "unknown"
 
 
 _INVITATIONS = Invitation.__table__
@@ -81,9 +84,7 @@ def response_row(keyring: Keyring, questionnaire: Questionnaire, respondent: Res
         "ending_type": respondent.ending_type,
     }
     if respondent.mode == "open_link":
-        for answer_key, column in ATTRIBUTE_ANSWERS.items():
-            value = answers.pop(answer_key, None)
-            attributes[column] = value if value not in (None, "declined", "dont_know") else None
+        attributes.update(_open_link_attributes(answers))
     closed, texts = split_answers(questionnaire, answers)
     response_id = random_id()
     sealed = (keyring.seal(json.dumps(texts, ensure_ascii=False), table="responses",
@@ -92,6 +93,29 @@ def response_row(keyring: Keyring, questionnaire: Questionnaire, respondent: Res
             "questionnaire_version": questionnaire.version, "source": respondent.mode,
             "unit_id": respondent.unit_id, "quarter": respondent.quarter, "answers": closed,
             "sealed_texts": sealed, "mixed": False, "mix_group": None, **attributes}
+
+
+def _open_link_attributes(answers: dict) -> dict:
+    """The self-reported group and band, taken out of ``answers`` into their columns.
+
+    "Vill inte svara" on the occupational group is stored as ``unknown``, which the
+    analysis counts as an unknown group; "Annan yrkesgrupp" as ``other``. The tenure
+    band column only holds real bands, so a declined band leaves it empty (the analysis
+    counts it among those with no band) and the answer ``declined`` stays in the closed
+    answers: declined and never asked (an answer from before the question was
+    required) can be told apart without another column.
+    """
+    attributes = {}
+    for answer_key, column in ATTRIBUTE_ANSWERS.items():
+        value = answers.pop(answer_key, None)
+        if value in (DECLINED, DONT_KNOW):
+            if answer_key == "occupational_group":
+                value = UNKNOWN
+            else:
+                answers[answer_key] = DECLINED
+                value = None
+        attributes[column] = value
+    return attributes
 
 
 def _claim(db: Session, respondent: Respondent) -> None:

@@ -54,19 +54,24 @@ def test_app_refuses_to_start_with_a_broken_file(tmp_path, database_url):
         create_app({"DATABASE_URL": database_url, "QUESTIONNAIRE_DIR": str(directory)})
 
 
+CURRENT = 2  # the shipped exit_survey version new leavers answer
+
+
 def _retire_v1_and_add_v2(directory: Path, remove_v1: bool = False) -> None:
-    v1 = directory / "exit_survey.v1.toml"
-    text = v1.read_text(encoding="utf-8")
-    (directory / "exit_survey.v2.toml").write_text(
-        text.replace("version = 1", "version = 2", 1), encoding="utf-8")
+    """Retire (or remove) the current version and ship the next one: a deploy."""
+    current = directory / f"exit_survey.v{CURRENT}.toml"
+    text = current.read_text(encoding="utf-8")
+    (directory / f"exit_survey.v{CURRENT + 1}.toml").write_text(
+        text.replace(f"version = {CURRENT}", f"version = {CURRENT + 1}", 1), encoding="utf-8")
     if remove_v1:
-        v1.unlink()
+        current.unlink()
     else:
-        v1.write_text(text.replace("version = 1", "version = 1\nretired = true", 1),
-                      encoding="utf-8")
+        current.write_text(text.replace(f"version = {CURRENT}",
+                                        f"version = {CURRENT}\nretired = true", 1),
+                           encoding="utf-8")
 
 
-@pytest.mark.parametrize("remove_v1, stored_version", [(False, 1), (True, 2)])
+@pytest.mark.parametrize("remove_v1, stored_version", [(False, CURRENT), (True, CURRENT + 1)])
 def test_version_retired_while_answering(app, db, org, tmp_path, make_app,
                                          remove_v1, stored_version):
     directory = copy_of_shipped(tmp_path)
@@ -88,11 +93,11 @@ def test_version_retired_while_answering(app, db, org, tmp_path, make_app,
     stored = db.scalar(select(Response))
     assert stored.questionnaire_version == stored_version
     assert stored.answers["main_reason"] == "introduction"  # kept across the change
-    # a new leaver now starts on version 2
+    # a new leaver now starts on the next version
     [second] = invite(after)
     fresh = after.test_client()
     fresh.get(f"/s/{second}")
     for number, data in enumerate(STEP_ANSWERS, start=1):
         post_step(fresh, number, data)
     versions = sorted(db.scalars(select(Response.questionnaire_version)).all())
-    assert versions == sorted([stored_version, 2])
+    assert versions == sorted([stored_version, CURRENT + 1])

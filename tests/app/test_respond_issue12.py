@@ -179,3 +179,80 @@ def test_error_summary_comes_first_in_main_and_takes_the_focus(app, client, org)
     assert 'id="main_reason"' in body  # the link's target: the question's fieldset
     assert body.count("autofocus") == 1
     assert "autofocus" not in client.get("/s/step/2").get_data(as_text=True)
+
+
+# ------------------------------------------------- 4. open link: "Om dig" (about you)
+
+
+def _about_you(app, client, db):
+    """An open-link respondent through steps 1-3, on "Om dig"; its page."""
+    from tests.app.survey_helpers import open_link
+
+    assert client.get(f"/s/o/{open_link(app)}").status_code == 302
+    for number, data in enumerate(STEP_ANSWERS, start=1):
+        assert post_step(client, number, data).status_code == 302
+    return client.get("/s/step/4").get_data(as_text=True)
+
+
+def _stored(db) -> Response:
+    db.rollback()
+    [response] = db.scalars(select(Response)).all()
+    return response
+
+
+def test_open_link_offers_another_group_and_declining_and_asks_for_the_band(app, client, db, org):
+    page = _about_you(app, client, db)
+    assert _options(page, "occupational_group") == ["FSL", "USK", "other", "declined"]
+    assert page.count(">Annan yrkesgrupp<") == 1 and page.count(">Vill inte svara<") == 2
+    assert _options(page, "tenure_band")[-1] == "declined"
+    legend = re.search(r'id="tenure_band".*?<legend[^>]*>(.*?)</legend>', page, re.S).group(1)
+    assert "(obligatorisk)" in legend
+    # Not answered: asked again, nothing stored.
+    refused = post_step(client, 4, {"occupational_group": "USK"})
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert 'href="#tenure_band"' in html and _checked(html, "USK", "occupational_group")
+    db.rollback()
+    assert db.scalars(select(Response)).all() == []
+
+
+def test_declining_both_is_stored_as_declined_not_missing(app, client, db, org):
+    _about_you(app, client, db)
+    done = post_step(client, 4, {"tenure_band": "declined", "occupational_group": "declined"})
+    assert done.headers["Location"] == "/s/thanks"
+    response = _stored(db)
+    assert response.source == "open_link"
+    assert response.occupational_group_code == "unknown"  # counted as analysis.UNKNOWN
+    assert response.tenure_band is None  # the column holds real bands only
+    assert response.answers["tenure_band"] == "declined"  # declined, not forgotten
+    assert "occupational_group" not in response.answers
+
+
+def test_another_group_and_a_band_are_stored_as_attributes(app, client, db, org):
+    _about_you(app, client, db)
+    done = post_step(client, 4, {"tenure_band": "2_5y", "occupational_group": "other"})
+    assert done.headers["Location"] == "/s/thanks"
+    response = _stored(db)
+    assert (response.occupational_group_code, response.tenure_band) == ("other", "2_5y")
+    assert "tenure_band" not in response.answers and "occupational_group" not in response.answers
+
+
+def test_the_analysis_counts_declined_answers(app, client, db, org):
+    import analysis
+    from survey_app.analysis_source import load_analysis_data
+    from survey_app.respond import submission
+
+    assert submission.UNKNOWN == analysis.UNKNOWN
+    _about_you(app, client, db)
+    post_step(client, 4, {"tenure_band": "declined", "occupational_group": "declined"})
+    other = app.test_client()
+    _about_you(app, other, db)
+    post_step(other, 4, {"tenure_band": "lt_6m", "occupational_group": "other"})
+    db.rollback()
+    data = load_analysis_data(db, app.extensions["questionnaires"])
+    responses = data.responses.set_index("occupational_group", drop=False)
+    assert sorted(responses["occupational_group"].astype(str)) == ["other", "unknown"]
+    assert responses.loc["unknown", "tenure_band"] != responses.loc["unknown", "tenure_band"]  # NaN
+    assert responses.loc["other", "tenure_band"] == "lt_6m"
+    declined = data.answers[data.answers["question"] == "tenure_band"]
+    assert list(declined["option"]) == ["declined"]  # told apart from no band at all

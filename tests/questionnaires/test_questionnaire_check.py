@@ -267,6 +267,13 @@ text.en = "Back?"
         ),
         (
             "",
+            'key = "pick"\ntype = "single_choice"\noptions_from = "tenure_bands"\ntext.sv = "A"\n'
+            'text.en = "N"\noptions = [{ key = "lt_6m", label = { sv = "K", en = "S" } }]',
+            "sections[first].questions[pick].options",
+            "option key 'lt_6m' is already one of tenure_bands",
+        ),
+        (
+            "",
             'key = "pick"\ntype = "short_text"\noptions_from = "reasons"\ntext.sv = "A"\ntext.en = "N"',
             "sections[first].questions[pick].options_from",
             "unknown property 'options_from'",
@@ -317,3 +324,24 @@ def test_a_problem_reads_as_one_line():
     file, location, message = problem
     assert (file, location, message) == tuple(problem)
     assert str(problem) == "data/x.v1.toml: sections[a].title.en: missing translation"
+
+
+def test_listed_options_may_follow_shared_ones_and_skip_logic_sees_them(data_dir):
+    """Issue 12: options_from and options together; skip logic may test either kind."""
+    folder = data_dir()
+    question = ('key = "band"\ntype = "single_choice"\noptions_from = "tenure_bands"\n'
+                'text.sv = "A"\ntext.en = "N"\n'
+                'options = [{ key = "declined", label = { sv = "Vill inte", en = "Rather not" } }]\n'
+                '\n[[sections.questions]]\nkey = "group"\ntype = "single_choice"\n'
+                'options_from = "occupational_groups"\ntext.sv = "A"\ntext.en = "N"\n'
+                'options = [{ key = "other", label = { sv = "Annan", en = "Other" } }]\n'
+                '\n[[sections.questions]]\nkey = "why"\ntype = "short_text"\ntext.sv = "A"\n'
+                'text.en = "N"\nshow_if = { question = "band", in = ["declined", "lt_6m"] }\n'
+                '\n[[sections.questions]]\nkey = "which"\ntype = "short_text"\ntext.sv = "A"\n'
+                'text.en = "N"\nshow_if = { question = "group", in = ["USK", "other"] }')
+    (folder / "variant.v1.toml").write_text(MINIMAL.format(top="", question=question),
+                                            encoding="utf-8")
+    assert check(folder) == []
+    survey = load_catalogue(folder).current("variant")
+    assert [o.key for o in survey.question("band").options][-2:] == ["gt_10y", "declined"]
+    assert [o.key for o in survey.question("group").options] == ["other"]

@@ -37,8 +37,11 @@ def test_cli_needs_a_command():
 
 def test_the_three_instruments_are_current(shipped):
     assert shipped.questionnaire_keys() == ("exit_interview", "exit_survey", "health_factors")
-    for key in shipped.questionnaire_keys():
-        assert shipped.current(key).version == 1
+    # exit_survey v2 asks open-link respondents for their band (with "Vill inte svara")
+    # and offers "Annan yrkesgrupp"; v1 stays for the answers given in it.
+    assert {k: shipped.current(k).version for k in shipped.questionnaire_keys()} == \
+        {"exit_interview": 1, "exit_survey": 2, "health_factors": 1}
+    assert shipped.get("exit_survey", 1).version == 1
     assert shipped.current("exit_survey").anonymous
     assert shipped.current("health_factors").anonymous
     assert not shipped.current("exit_interview").anonymous
@@ -108,7 +111,10 @@ def test_exit_survey_shape(shipped):
         "2_5y",
         "5_10y",
         "gt_10y",
+        "declined",  # issue 12: asked for, with "Vill inte svara"
     ]
+    assert survey.question("tenure_band").required
+    assert [o.key for o in survey.question("occupational_group").options] == ["other", "declined"]
     for language in ("sv", "en"):
         assert "{min_respondents}" in survey.intro.get(language)  # filled in by the app
 
@@ -182,13 +188,13 @@ def test_everything_is_frozen(shipped):
 def test_retired_versions_are_not_current(shipped):
     survey = shipped.current("exit_survey")
     retired = dataclasses.replace(survey, retired=True)
-    newer = dataclasses.replace(survey, version=2, retired=True)
+    newer = dataclasses.replace(survey, version=survey.version + 1, retired=True)
     catalogue = dataclasses.replace(shipped, questionnaires=(retired, newer))
     with pytest.raises(KeyError, match="every version is retired"):
         catalogue.current("exit_survey")
     catalogue = dataclasses.replace(shipped, questionnaires=(survey, newer))
     assert catalogue.current("exit_survey") is survey
-    assert catalogue.get("exit_survey", 2) is newer
+    assert catalogue.get("exit_survey", survey.version + 1) is newer
 
 
 def test_text_in_a_locale():

@@ -14,9 +14,13 @@ from werkzeug.datastructures import MultiDict
 from questionnaires import (
     DECLINED,
     DONT_KNOW,
+    Option,
+    Question,
+    Text,
     build_form,
     missing_required,
     prune_answers,
+    question_options,
     read_answers,
     visible_questions,
     visible_sections,
@@ -484,3 +488,37 @@ def test_questionnaires_does_not_import_flask():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_listed_options_come_after_shared_and_outside_ones(shipped):
+    """Issue 12: the open-link "Om dig" offers "Annan yrkesgrupp" and "Vill inte svara"
+    after the app's groups, and asks for the tenure band with "Vill inte svara" last."""
+    survey = shipped.current("exit_survey")
+    form = build_form(survey, "about_you", {}, "sv", "open_link", choices_provider=groups)()
+    assert pairs(form.occupational_group) == [("usk", "Undersköterska"), ("ssk", "Sjuksköterska"),
+                                              ("other", "Annan yrkesgrupp"),
+                                              ("declined", "Vill inte svara")]
+    assert pairs(form.tenure_band)[-1] == ("declined", "Vill inte svara")
+    assert len(pairs(form.tenure_band)) == 7
+    english = build_form(survey, "about_you", {}, "en", "open_link", choices_provider=groups)()
+    assert pairs(english.occupational_group)[-2:] == [("other", "Another occupational group"),
+                                                      ("declined", "Prefer not to say")]
+    _, errors = read_answers(survey, "about_you", {"occupational_group": "other"}, {}, "sv",
+                             "open_link", choices_provider=groups)
+    assert list(errors) == ["tenure_band"]  # the band is asked for
+    answers, errors = read_answers(survey, "about_you",
+                                   {"tenure_band": "declined", "occupational_group": "declined"},
+                                   {}, "sv", "open_link", choices_provider=groups)
+    assert errors == {}
+    assert answers == {"tenure_band": "declined", "occupational_group": "declined"}
+    assert missing_required(survey, {"reasons": ["pay"], "main_reason": "pay"}, "open_link") \
+        == ["tenure_band"]
+    assert missing_required(survey, {"reasons": ["pay"], "main_reason": "pay"}, "invitation") == []
+
+
+def test_an_app_group_with_a_listed_key_is_offered_once():
+    question = Question(key="g", type="single_choice", text=Text("G", "G"),
+                        options_from="occupational_groups",
+                        options=(Option("other", Text("Annan", "Other")),))
+    options = question_options(question, "sv", lambda source, locale: [("other", "X"), ("a", "A")])
+    assert [(o.key, o.label.sv) for o in options] == [("a", "A"), ("other", "Annan")]
