@@ -55,6 +55,11 @@ def _windows(quarters) -> dict:
     return {q: (collection_closes(q, days), results_open_on(q, days)) for q in quarters if q}
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """A count in Swedish for the security log (stored as written, read by Swedish HR)."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _fill_choices(form) -> None:
     locale = str(get_locale() or "sv")
     units = db.session.execute(select(OrgUnit.code, OrgUnit.name)
@@ -151,7 +156,7 @@ def invitation_create():
                                secret=_secret(),
                                valid_days=current_app.config["INVITATION_VALID_DAYS"],
                                collection_days=_collection_days(), today=today())
-    audit.record(db.session, "invitations_created", actor=g.user, target="1 invitation")
+    audit.record(db.session, "invitations_created", actor=g.user, target="1 inbjudan")
     db.session.commit()
     if form.email.data:
         try:
@@ -190,7 +195,7 @@ def invitation_import_submit():
                                valid_days=current_app.config["INVITATION_VALID_DAYS"],
                                collection_days=_collection_days(), today=today())
     audit.record(db.session, "invitations_created", actor=g.user,
-                 target=f"{len(issued)} invitations from file")
+                 target=_count(len(issued), "inbjudan från fil", "inbjudningar från fil"))
     db.session.commit()
     if parsed.ignored_columns:
         flash(ngettext("Kolumnen %(c)s lästes inte och sparades inte.",
@@ -214,7 +219,7 @@ def invitation_reissue(batch: str):
     if not issued:
         abort(404)
     audit.record(db.session, "invitations_created", actor=g.user,
-                 target=f"{len(issued)} links reissued")
+                 target=_count(len(issued), "lapp ersatt", "lappar ersatta"))
     db.session.commit()
     return _handouts(issued, "reissue")
 

@@ -79,3 +79,21 @@ def test_new_invitations_and_open_links_default_to_the_current_quarter(client, a
         selected = re.findall(r'<option selected value="([^"]+)">|<option value="([^"]+)" selected',
                               page.split('name="quarter"')[1].split("</select>")[0])
         assert [a or b for a, b in selected] == [current], path
+
+
+def test_invitation_events_are_logged_in_swedish(client, auth, make_user, org, db):
+    from survey_app.models import AuditEvent
+
+    make_user(HR, roles=["hr_admin"])
+    auth.login(HR)
+    page = client.get("/hr/invitations/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    form = {"csrf_token": token.group(1), "unit_code": "VO01", "occupational_group_code": "USK",
+            "tenure_band": "lt_6m", "ending_type": "own_resignation",
+            "quarter": re.search(r'<option (?:selected )?value="(\d{4}Q\d)"', page).group(1)}
+    assert client.post("/hr/invitations/new", data=form).status_code == 303
+    targets = db.scalars(__import__("sqlalchemy").select(AuditEvent.target)
+                         .where(AuditEvent.event == "invitations_created")).all()
+    assert targets == ["1 inbjudan"]
+    assert "1 inbjudan" in _text(client.get("/hr/audit"))

@@ -130,3 +130,27 @@ def test_manager_pages(new_context, viewport):
     desk.visit("/org/units/VO01", "org-unit", "Äldreboendet Björken")
     assert desk.page.goto("/hr/users").status == 403  # HR's pages are not a manager's
     desk.check("forbidden")
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_staff_tables_on_a_phone_wrap_and_keep_their_actions_in_view(new_context, width):
+    """Issue 12: on a phone the users, audit and invitations tables clipped addresses and
+    hid the row's action off to the right; now each row is a card that fits the screen."""
+    viewport = {"width": width, "height": 800}
+    desk = Desk(new_context, viewport, "hr-admin-tables")
+    desk.sign_in(HR_ADMIN)
+    page = desk.page
+    for path, name, heading, action in (
+            ("/hr/users", "users", "Användare och roller", "a"),
+            ("/hr/audit", "audit", "Säkerhetslogg", None),
+            ("/hr/invitations", "invitations", "Inbjudningar till avgångsenkäten", "button")):
+        desk.visit(path, f"{name}-stacked", heading)
+        for table in page.locator("table.stack").all():
+            box = table.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"{name}: {box}"
+            wrapper = table.evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+            assert wrapper[0] <= wrapper[1], f"{name} scrolls sideways: {wrapper}"
+            if action:
+                for control in table.locator(f"td.action {action}").all()[:5]:
+                    c = control.bounding_box()
+                    assert c["x"] + c["width"] <= width + 0.5, f"{name}: action off screen {c}"
