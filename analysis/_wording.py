@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .disclosure import GateConfig, format_share
+from .disclosure import GateConfig, format_share, sameness_band_size
 
 __all__ = ["PROTECTIVE_WORDS", "Thresholds", "answers_released", "certainty", "effect_words",
            "exact_share", "few", "number", "percent_text", "sameness", "share_text", "withhold"]
@@ -159,6 +159,12 @@ def share_text(part: int, whole: int, config: GateConfig, lang: str) -> str:
     return format_share(int(part), int(whole), config, lang=lang)
 
 
+def _valid_share(part: np.ndarray, whole: np.ndarray, config: GateConfig) -> np.ndarray:
+    """A share of a group at the minimum, with a part that fits in it (missing values: False)."""
+    with np.errstate(invalid="ignore"):
+        return (whole >= config.min_respondents) & (part >= 0) & (part <= whole)
+
+
 def sameness(part, whole, config: GateConfig) -> np.ndarray:
     """Where ``format_share(part, whole)`` writes the sameness words instead of a percentage.
 
@@ -173,10 +179,9 @@ def sameness(part, whole, config: GateConfig) -> np.ndarray:
     [True, True, False, True, True, False]
     """
     part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
-    band = np.maximum(1, np.floor(config.sameness_band * whole))
+    band = sameness_band_size(whole, config)
     with np.errstate(invalid="ignore"):
-        valid = (whole >= config.min_respondents) & (part >= 0) & (part <= whole)
-        return valid & ((whole - part <= band) | (part <= band))
+        return _valid_share(part, whole, config) & ((whole - part <= band) | (part <= band))
 
 
 def exact_share(part, whole, config: GateConfig) -> np.ndarray:
@@ -193,9 +198,7 @@ def exact_share(part, whole, config: GateConfig) -> np.ndarray:
     [False, False, True, False]
     """
     part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
-    with np.errstate(invalid="ignore"):
-        valid = (whole >= config.min_respondents) & (part >= 0) & (part <= whole)
-    return valid & ~sameness(part, whole, config)
+    return _valid_share(part, whole, config) & ~sameness(part, whole, config)
 
 
 def few(count, config: GateConfig) -> np.ndarray:

@@ -27,7 +27,7 @@ from questionnaires import Catalogue
 from survey_app.analysis_source import load_analysis_data
 from survey_app.models import InvitationTally, Response, StoredRelease
 from survey_app.models import base as clock
-from survey_app.periods import quarter_of, results_open_on, shift_quarter
+from survey_app.periods import results_open_on, shift_quarter
 
 __all__ = ["ensure_releases", "gate_config", "opened_quarters", "release_summary",
            "stored_releases"]
@@ -106,6 +106,8 @@ def ensure_releases(session: Session, *, collection_days: int, config: GateConfi
     missing = [q for q in opened if q not in stored]
     if not missing:
         return []
+    if any(p > missing[0] for p in stored):  # pragma: no cover - only a hand-deleted row
+        raise RuntimeError(f"release {missing[0]} is missing but later releases exist")
     earlier = [r for p, r in sorted(stored.items()) if p < missing[0]]
     released = [release_from_json(r.responses, config) for r in earlier if r.responses]
     released_leavers = [release_from_json(r.leavers, config) for r in earlier if r.leavers]
@@ -116,9 +118,6 @@ def ensure_releases(session: Session, *, collection_days: int, config: GateConfi
     settings = _settings(config, collection_days, catalogue)
     created = []
     for label in missing:
-        later = [p for p in stored if p > label]
-        if later:  # pragma: no cover - only a hand-deleted row leaves a gap behind later ones
-            raise RuntimeError(f"release {label} is missing but later releases exist: {later}")
         report = quarterly_report(data, label, catalogue=catalogue, config=config, today=today,
                                   released=tuple(released),
                                   released_leavers=tuple(released_leavers))
@@ -152,7 +151,3 @@ def release_summary(row: StoredRelease) -> dict:
             "shown": shown, "hidden": hidden, "digest": row.digest[:12],
             "min_respondents": row.settings.get("min_respondents"),
             "questionnaires": ", ".join(row.settings.get("questionnaires", []))}
-
-
-def current_quarter() -> str:
-    return quarter_of(clock.today())

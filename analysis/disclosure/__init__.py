@@ -43,7 +43,7 @@ from ._config import ALL, OFFERED_DIMENSIONS, GateConfig, reason_label
 from ._gate import GatedTable, Release, gate_release, gate_table
 from ._periods import Period, period_is_closed, quarter, rolling_year
 from ._requests import OFFERED_BREAKDOWNS, TableRequest, offered_views
-from ._shares import format_share
+from ._shares import format_share, sameness_band_size
 from ._stored import release_from_json, release_to_json
 from ._tenure import TENURE_FINE, TENURE_SCHEMES
 from ._text import GatedComments, gate_comments, mask_identifiers
@@ -74,4 +74,5 @@ __all__ = [
     "release_from_json",
     "release_to_json",
     "rolling_year",
+    "sameness_band_size",
 ]

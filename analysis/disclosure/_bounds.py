@@ -43,6 +43,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components
 
+from ._layout import _same_set_ids
 from ._tenure import TENURE_SCHEMES
 
 __all__ = ["Interval", "feasibility_intervals", "natural_groups"]
@@ -150,20 +151,17 @@ def _rows_matrix(rows: Sequence[np.ndarray], n_cells: int) -> csr_matrix:
 
 
 def _twin_classes(equations: csr_matrix, listed: csr_matrix, n_cells: int):
-    """Class id per cell: cells in exactly the same rows (published and listed) share one."""
-    if equations.shape[0] + listed.shape[0] == 0:
+    """Class id per cell: cells in exactly the same rows (published and listed) share one.
+
+    The rows of each cell are a set like a group's cells, so the layout's own set
+    numbering (hash, then exact check) does it on the transpose.
+    """
+    if equations.shape[0] + listed.shape[0] == 0 or n_cells == 0:
         return np.zeros(n_cells, dtype=np.int64)
-    stacked = coo_matrix(
-        (np.ones(equations.nnz + listed.nnz),
-         (np.r_[equations.tocoo().row, equations.shape[0] + listed.tocoo().row],
-          np.r_[equations.tocoo().col, listed.tocoo().col])),
-        shape=(equations.shape[0] + listed.shape[0], n_cells)).tocsc()
-    signature: dict[bytes, int] = {}
-    classes = np.empty(n_cells, dtype=np.int64)
-    for cell in range(n_cells):
-        rows = np.sort(stacked.indices[stacked.indptr[cell]:stacked.indptr[cell + 1]])
-        classes[cell] = signature.setdefault(rows.tobytes(), len(signature))
-    return classes
+    by_cell = vstack([equations, listed]).tocsc()
+    by_cell.sort_indices()
+    return _same_set_ids(by_cell.indptr.astype(np.int64), by_cell.indices.astype(np.int64),
+                         n_cells)
 
 
 class _System:

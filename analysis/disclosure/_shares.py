@@ -10,7 +10,7 @@ answering the other way.
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 from ._config import GateConfig, reason_label
 
@@ -20,6 +20,17 @@ _WORDS = {
     "all": {"sv": "alla eller nästan alla", "en": "all or nearly all"},
     "none": {"sv": "inga eller nästan inga", "en": "none or nearly none"},
 }
+
+
+def sameness_band_size(whole, config: GateConfig):
+    """How many people on one side still read as "all" or "none": at least one.
+
+    Works on a whole number or an array of them; the one place the band is defined.
+
+    >>> int(sameness_band_size(25, GateConfig()))
+    2
+    """
+    return np.maximum(1, np.floor(config.sameness_band * np.asarray(whole, dtype=float)))
 
 
 def format_share(
@@ -58,7 +69,7 @@ def format_share(
         return reason_label("suppressed", config, lang)
     if whole < config.min_respondents:
         return reason_label("below_minimum", config, lang)
-    band = max(1, math.floor(config.sameness_band * whole))
+    band = sameness_band_size(whole, config)
     if whole - part <= band:
         return _WORDS["all"][lang]
     if part <= band:
