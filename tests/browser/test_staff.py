@@ -53,8 +53,11 @@ class Desk:
         page.get_by_label("Användarnamn").fill(account[0])
         page.get_by_label("Lösenord").fill(account[1])
         page.get_by_role("button", name="Logga in").click()
+        page.wait_for_load_state("load")  # is_visible() does not wait for the start page
         assert urlparse(page.url).path == "/", page.url
-        assert page.get_by_role("button", name="Logga ut").is_visible()
+        sign_out = page.get_by_role("button", name="Logga ut")
+        sign_out.wait_for(state="visible", timeout=5000)
+        assert sign_out.is_visible()
         self.check("start")
 
 
