@@ -10,12 +10,14 @@ holds no figures at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
 
 from questionnaires import Catalogue
 
+from ._answer_figures import protect_answers
 from ._change import change_findings, trend_findings
 from ._cube import build_cubes, coarsen_units
 from ._data import AnalysisData
@@ -197,7 +199,7 @@ def quarterly_report(data: AnalysisData, quarter: str, *, catalogue: Catalogue,
     if not period_is_closed(label, today):
         message = _closed_message(label)
         return QuarterlyReport.closed_quarter(label, today, config, windows, message)
-    answers, units, gate_counts, _ = build_cubes(data)
+    answers_cube, units, gate_counts, _ = build_cubes(data)
     responses = data.responses
     excluded = int((responses["tenure_band"].isna() & (responses["period"] == label)).sum())
     periods = set(trend_quarters(label)) | {q for w in windows for q in w.quarters}
@@ -208,9 +210,15 @@ def quarterly_report(data: AnalysisData, quarter: str, *, catalogue: Catalogue,
                            released=released)
     leaver_tables = leaver_requests((label,), windows[1].quarters, trend_quarters(label)[:-1])
     leavers = gate_leavers(data, leaver_tables, config, today, released_leavers)
-    reasons, stacked = _tables(release, answers, units, leavers, catalogue, config, label, sources)
+    reasons, stacked = _tables(release, answers_cube, units, leavers, catalogue, config, label,
+                               sources)
     tenure = {(t.source, t.window.label): t for t in reasons if t.dims == _TENURE}
     stacked.update(_findings(tenure, catalogue, config, thresholds, early, label, sources))
+    # Answer counts last, once every figure that prints one exists: audited together.
+    reasons, stacked, answers, answer_leaks = protect_answers(
+        reasons, stacked, answers_cube, config, release=release, early=early, released=released)
+    release = replace(release, answers=answers, leaks=release.leaks + answer_leaks)
+    tenure = {(t.source, t.window.label): t for t in reasons if t.dims == _TENURE}
     turnover = early_leavers = None
     if data.headcount is not None and leavers is not None:
         turnover = turnover_rates(data, (label,), config, today,

@@ -38,6 +38,7 @@ The linear audit on its own, over any cell ids::
     find_recoverable(published=[{"u1", "u2"}, {"u1"}], hidden=[{"u2"}])
 """
 
+from ._answers import AnswerFigure, audit_answers
 from ._audit import Recovery, find_recoverable
 from ._config import ALL, OFFERED_DIMENSIONS, GateConfig, reason_label
 from ._gate import GatedTable, Release, gate_release, gate_table
@@ -50,11 +51,13 @@ from ._text import GatedComments, gate_comments, mask_identifiers
 
 __all__ = [
     "ALL",
+    "AnswerFigure",
     "OFFERED_BREAKDOWNS",
     "OFFERED_DIMENSIONS",
     "TENURE_FINE",
     "TENURE_SCHEMES",
     "GateConfig",
+    "audit_answers",
     "GatedComments",
     "GatedTable",
     "Period",

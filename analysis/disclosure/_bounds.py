@@ -71,14 +71,23 @@ class Interval:
         return self.hi - self.lo
 
 
-def _levels(universe: pd.DataFrame, dim: str, windows: Sequence[tuple[str, ...]]):
-    """Ways to read one dimension: each value, coarser values, or all together."""
+def _levels(universe: pd.DataFrame, dim: str, windows: Sequence[tuple[str, ...]],
+            complements: bool = False):
+    """Ways to read one dimension: each value, coarser values, or all together.
+
+    ``complements`` adds, for tenure, every band of the report roll-up left out
+    (all but 1-2 years): a difference of two published bands' tables.
+    """
     values = universe[dim].astype(str).to_numpy()
     if dim == "tenure_band":
         out = [values]
         for scheme in ("rollup", "lt_2y"):
             mapping = TENURE_SCHEMES[scheme]
             out.append(np.asarray([mapping.get(v, v) for v in values], dtype=object))
+        if complements:
+            rolled = out[1]
+            for band in sorted(set(rolled.tolist())):
+                out.append(np.where(rolled == band, "", f"not {band}").astype(object))
         return [*out, None]
     if dim == "period":
         out = [values]
@@ -95,7 +104,8 @@ def _levels(universe: pd.DataFrame, dim: str, windows: Sequence[tuple[str, ...]]
 
 
 def natural_groups(universe: pd.DataFrame, windows: Sequence[tuple[str, ...]], k: int,
-                   dims: Sequence[str] | None = None) -> list[np.ndarray]:
+                   dims: Sequence[str] | None = None, *,
+                   complements: bool = False) -> list[np.ndarray]:
     """Every natural group of the universe's cells with a count of 1..k-1, as sorted cell ids.
 
     A natural group fixes, per dimension, one value at one level (a fine band
@@ -104,7 +114,7 @@ def natural_groups(universe: pd.DataFrame, windows: Sequence[tuple[str, ...]], k
     """
     dims = [d for d in (dims or universe.columns) if d != "count"]
     counts = universe["count"].to_numpy(dtype=np.int64)
-    per_dim = [_levels(universe, d, windows) for d in dims]
+    per_dim = [_levels(universe, d, windows, complements) for d in dims]
     seen: set[bytes] = set()
     out: list[np.ndarray] = []
     n = len(universe)
@@ -212,7 +222,9 @@ class _Block:
     """One independent block as a HiGHS model, kept warm: each new objective starts from
     the last basis, which makes the many small solves of one audit cheap."""
 
-    def __init__(self, cols, eq_rows, a_eq, b_eq, a_ls) -> None:
+    def __init__(self, cols, eq_rows, a_eq, b_eq, a_ls, *, b_upper=None, col_upper=None) -> None:
+        """``b_upper`` turns the equations into ranges ``b_eq <= row <= b_upper`` (a worded
+        share); ``col_upper`` bounds each column (answers in a cell are at most its people)."""
         self.cols, self.eq_rows = cols, eq_rows
         self.n_eq = a_eq.shape[0]
         rows = vstack([a_eq, a_ls]).tocsc() if a_eq.shape[0] + a_ls.shape[0] else None
@@ -221,9 +233,11 @@ class _Block:
         lp.num_row_ = 0 if rows is None else rows.shape[0]
         lp.col_cost_ = np.zeros(len(cols))
         lp.col_lower_ = np.zeros(len(cols))
-        lp.col_upper_ = np.full(len(cols), highspy.kHighsInf)
+        lp.col_upper_ = (np.full(len(cols), highspy.kHighsInf) if col_upper is None
+                         else np.asarray(col_upper, dtype=np.float64))
         lp.row_lower_ = np.r_[b_eq, np.ones(a_ls.shape[0])]
-        lp.row_upper_ = np.r_[b_eq, np.full(a_ls.shape[0], highspy.kHighsInf)]
+        lp.row_upper_ = np.r_[b_eq if b_upper is None else b_upper,
+                              np.full(a_ls.shape[0], highspy.kHighsInf)]
         if rows is not None:
             lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
             lp.a_matrix_.start_ = rows.indptr.astype(np.int32)

@@ -60,10 +60,11 @@ class GateConfig:
     sameness_band: float = 0.10
     distinct_reasons: bool = False
     protection_width: int = 2
+    answer_protection_width: int = 1
 
     def __post_init__(self) -> None:
         for name in ("min_respondents", "min_comment_group", "min_comment_writers",
-                     "protection_width"):
+                     "protection_width", "answer_protection_width"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be an int, got {value!r}")
@@ -84,6 +85,9 @@ class GateConfig:
             )
         if self.protection_width < 1:
             raise ValueError(f"protection_width must be at least 1, got {self.protection_width}")
+        if self.answer_protection_width < 1:
+            raise ValueError("answer_protection_width must be at least 1, got "
+                             f"{self.answer_protection_width}")
         if isinstance(self.mask_words, str) or not isinstance(self.mask_words, Iterable):
             raise ValueError("mask_words must be a sequence of words, not a single string")
         words = tuple(self.mask_words)

@@ -71,6 +71,9 @@ class Release:
     config: GateConfig
     today: date | None
     leaks: tuple[str, ...] = ()
+    #: The answer figures published with it (``analysis._answer_figures.ANSWER_COLUMNS``):
+    #: what later releases' answer audits take as fixed.
+    answers: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def audit(self) -> pd.DataFrame:

@@ -41,8 +41,12 @@ def _table(table: GatedTable) -> dict:
 
 def release_to_json(release: Release) -> str:
     """The release's tables as compact JSON (UTF-8 kept)."""
+    answers = release.answers
     return json.dumps({"today": release.today.isoformat() if release.today else None,
-                       "tables": [_table(t) for t in release.tables]},
+                       "tables": [_table(t) for t in release.tables],
+                       "answers": None if answers is None else {
+                           "columns": list(answers.columns),
+                           "rows": answers.to_numpy(dtype=object).tolist()}},
                       ensure_ascii=False, separators=(",", ":"))
 
 
@@ -66,4 +70,6 @@ def release_from_json(text: str, config: GateConfig) -> Release:
         tables.append(GatedTable(request, item["tenure_scheme"], frame,
                                  pd.DataFrame(columns=_AUDIT_COLUMNS)))
     today = date.fromisoformat(data["today"]) if data.get("today") else None
-    return Release(tuple(tables), config, today)
+    answers = data.get("answers")  # releases stored before the answer audit have none
+    frame = None if answers is None else pd.DataFrame(answers["rows"], columns=answers["columns"])
+    return Release(tuple(tables), config, today, answers=frame)
