@@ -276,12 +276,26 @@ def _shown_upper(cells: _Cells, releases: Iterable[Release], n_cells: int) -> np
     return upper
 
 
-def _quantities(cube: Cube, windows, k: int) -> list[np.ndarray]:
-    """Every natural group of 1..k-1 people over the cube's cells, every quarter it holds."""
+def _quantities(cube: Cube, windows, k: int, counts=None) -> list[np.ndarray]:
+    """Every natural group of 1..k-1 people (or of ``counts`` per cell) over the cube's cells."""
     universe = cube.keys.astype(str)
-    universe["count"] = cube.n
+    universe["count"] = cube.n if counts is None else counts
     return natural_groups(universe, sorted(windows), k, list(cube.keys.columns),
                           complements=True)
+
+
+def _answered_quantities(cube: Cube, truth, windows, k: int) -> dict[str, list[np.ndarray]]:
+    """For a scale question's answers, the groups in which 1..k-1 answered it: its
+    distribution there is as personal as a small group's."""
+    out = {}
+    for feature, answered in truth.items():
+        question, _, what = feature.partition("=")
+        if what != "answered" or not question.startswith("cond_"):
+            continue
+        found = _quantities(cube, windows, k, answered)
+        for value in (*(f"n{v}" for v in range(1, 6)), "good"):
+            out[f"{question}={value}"] = found
+    return out
 
 
 def _hide_shares(tables: Sequence[ReasonTable], hidden: frozenset, config) -> list[ReasonTable]:
@@ -366,8 +380,9 @@ def protect_answers(reasons: Sequence[ReasonTable], stacked: dict, cube: Cube,
                 for f in r.answers["quarters"] if "|" in f}
     quantities = _quantities(cube, windows, config.min_respondents)
     upper = _shown_upper(cells, [*released, release], len(people))
+    extra = _answered_quantities(cube, truth, windows, config.min_respondents)
     hidden, leaks = audit_answers(upper, truth, [*earlier, *out.figures], quantities,
-                                  config.answer_protection_width)
+                                  config.answer_protection_width, extra=extra)
     tables = _hide_shares(reasons, hidden, config)
     frames = {name: _hide_rows(name, frame, hidden, config) for name, frame in stacked.items()}
     kept = [(f, g) for f, g in zip(out.figures, out.groups, strict=True) if f.key not in hidden]

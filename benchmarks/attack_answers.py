@@ -1,14 +1,12 @@
-"""The independent attacker on answer counts: how many answers of small groups the releases pin.
+"""The independent attacker on people and answer counts, with its timings.
 
 Run:  .venv/bin/python benchmarks/attack_answers.py [dataset ...]
 
-The gate protects the counts of people in every group (rule 9, tested by
-``tests/analysis/test_release_attacks.py``). The answers *within* shown groups
-(how many named a reason, the answers to each condition question) form systems
-of their own that the gate does not yet audit; this command runs the same
-independent attacker on them and prints what it pins (a measurement of the open
-part of the issue, recorded in benchmarks/README.md, not a test that passes).
-Datasets: demo-seed2026, demo-seed7, demo-seed2026-copies3, random-seed11 (all by default).
+The same attack as ``tests/analysis/test_release_attacks.py`` (which fails
+on any pin), printed in full: what each attack examined and pinned, how long
+the eight releases took to gate and the attack to run. Recorded in
+benchmarks/README.md. Datasets: demo-seed2026, demo-seed7,
+demo-seed2026-copies3, random-seed11 (all by default).
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ def _settings(config: GateConfig, collection_days: int, catalogue: Catalogue) ->
             "min_comment_group": config.min_comment_group,
             "min_comment_writers": config.min_comment_writers,
             "protection_width": config.protection_width,
+            "answer_protection_width": config.answer_protection_width,
             "sameness_band": config.sameness_band,
             "collection_days": collection_days,
             "questionnaires": sorted(f"{q.key} v{q.version}" for q in catalogue.questionnaires)}

@@ -94,12 +94,14 @@ def _merge_twins(figures: Sequence[AnswerFigure]) -> list[AnswerFigure]:
 
 def audit_answers(upper: np.ndarray, truth: Mapping[str, np.ndarray],
                   figures: Sequence[AnswerFigure], quantities: Sequence[np.ndarray],
-                  width: int = 1) -> tuple[frozenset, tuple[str, ...]]:
+                  width: int = 1, *, extra: Mapping[str, Sequence[np.ndarray]] | None = None,
+                  ) -> tuple[frozenset, tuple[str, ...]]:
     """The keys to hide so that no quantity's answers are pinned, and what could not be fixed.
 
     ``upper`` (the most answers a cell can hold, as the attacker knows it) and each
     ``truth[feature]`` are per finest cell; ``quantities`` are cell ids of groups of
-    1..k-1 people. Figures with the key None are
+    1..k-1 people; ``extra`` adds quantities of one feature (the groups in which
+    1..k-1 answered a question, for its answers). Figures with the key None are
     already published (earlier releases) and never hidden.
     """
     upper = np.asarray(upper, dtype=np.float64)
@@ -107,10 +109,11 @@ def audit_answers(upper: np.ndarray, truth: Mapping[str, np.ndarray],
     by_feature: dict[str, list[int]] = defaultdict(list)
     for i, figure in enumerate(figures):
         by_feature[figure.feature].append(i)
-    pending = {}
+    pending, groups = {}, {}
     for feature in by_feature:
         answers = np.asarray(truth[feature], dtype=np.int64)
-        pending[feature] = [q for q, cells in enumerate(quantities)
+        groups[feature] = [*quantities, *((extra or {}).get(feature, ()))]
+        pending[feature] = [q for q, cells in enumerate(groups[feature])
                             if len(cells) and answers[cells].sum() >= 1]
     hidden: set = set()
 
@@ -125,7 +128,7 @@ def audit_answers(upper: np.ndarray, truth: Mapping[str, np.ndarray],
             rows = [figures[i] for i in by_feature[feature] if active(figures[i])]
             qs = pending[feature]
             failing = _audit_feature(upper, np.asarray(truth[feature], dtype=np.int64), rows,
-                                     [quantities[q] for q in qs], width)
+                                     [groups[feature][q] for q in qs], width)
             still = []
             for j, key in failing:
                 if key is None:
