@@ -381,8 +381,12 @@ def protect_answers(reasons: Sequence[ReasonTable], stacked: dict, cube: Cube,
     quantities = _quantities(cube, windows, config.min_respondents)
     upper = _shown_upper(cells, [*released, release], len(people))
     extra = _answered_quantities(cube, truth, windows, config.min_respondents)
+    worded: dict[str, list[np.ndarray]] = {}
+    for figure in [*earlier, *out.figures]:  # words printed before may not turn exact later
+        if figure.lo != figure.hi:
+            worded.setdefault(figure.feature, []).append(figure.cells)
     hidden, leaks = audit_answers(upper, truth, [*earlier, *out.figures], quantities,
-                                  config.answer_protection_width, extra=extra)
+                                  config.answer_protection_width, extra=extra, always=worded)
     tables = _hide_shares(reasons, hidden, config)
     frames = {name: _hide_rows(name, frame, hidden, config) for name, frame in stacked.items()}
     kept = [(f, g) for f, g in zip(out.figures, out.groups, strict=True) if f.key not in hidden]

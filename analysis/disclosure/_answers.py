@@ -95,14 +95,18 @@ def _merge_twins(figures: Sequence[AnswerFigure]) -> list[AnswerFigure]:
 def audit_answers(upper: np.ndarray, truth: Mapping[str, np.ndarray],
                   figures: Sequence[AnswerFigure], quantities: Sequence[np.ndarray],
                   width: int = 1, *, extra: Mapping[str, Sequence[np.ndarray]] | None = None,
+                  always: Mapping[str, Sequence[np.ndarray]] | None = None,
                   ) -> tuple[frozenset, tuple[str, ...]]:
     """The keys to hide so that no quantity's answers are pinned, and what could not be fixed.
 
     ``upper`` (the most answers a cell can hold, as the attacker knows it) and each
     ``truth[feature]`` are per finest cell; ``quantities`` are cell ids of groups of
     1..k-1 people; ``extra`` adds quantities of one feature (the groups in which
-    1..k-1 answered a question, for its answers). Figures with the key None are
-    already published (earlier releases) and never hidden.
+    1..k-1 answered a question, for its answers); ``always`` adds quantities
+    checked whatever their true count (a count the sameness words stand for:
+    it may not follow exactly from the numbers beside it, not even a 0).
+    Figures with the key None are already published (earlier releases) and
+    never hidden.
     """
     upper = np.asarray(upper, dtype=np.float64)
     figures = _merge_twins([f for f in figures if f.feature in truth])
@@ -115,6 +119,9 @@ def audit_answers(upper: np.ndarray, truth: Mapping[str, np.ndarray],
         groups[feature] = [*quantities, *((extra or {}).get(feature, ()))]
         pending[feature] = [q for q, cells in enumerate(groups[feature])
                             if len(cells) and answers[cells].sum() >= 1]
+        words = list((always or {}).get(feature, ()))
+        pending[feature] += range(len(groups[feature]), len(groups[feature]) + len(words))
+        groups[feature] += words
     hidden: set = set()
 
     def active(figure: AnswerFigure) -> bool:

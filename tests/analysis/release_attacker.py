@@ -82,6 +82,8 @@ ROLL = {
 }
 #: "Early leavers" in comparisons and changes: those who left within two years.
 EARLY = frozenset({"lt_6m", "6_12m", "1_2y"})
+#: The sameness words a share is printed as instead of a number (the published rule).
+WORDS = ("alla eller nästan alla", "inga eller nästan inga")
 PEOPLE = "people"
 LEAVERS = "leavers"
 _QUARTER = re.compile(r"^\d{4}Q[1-4]$")
@@ -146,6 +148,7 @@ class Publication:
     listings: list[Listing] = field(default_factory=list)
     schemes: set[str] = field(default_factory=set)
     open_link: bool = False
+    worded: set[str] = field(default_factory=set)  # ``where`` of counts printed as words
 
 
 def _window_map(reports) -> dict[str, tuple[str, ...]]:
@@ -225,8 +228,11 @@ def read_reports(reports) -> Publication:
                 feature = f"{'reasons' if s['measure'] == 'mentioned' else 'main'}={s['reason']}"
                 features.add(feature)
                 key = "/".join(str(s[d]) for d in dims)
+                where = f"{tag} '{table['name']}' shares {s['measure']} {s['reason']} {key}"
                 pub.rows.append(Row(feature, _group(source, quarters, s, scheme), _int(s["count"]),
-                                    f"{tag} '{table['name']}' shares {s['measure']} {s['reason']} {key}"))
+                                    where))
+                if s.get("text_sv") in WORDS:
+                    pub.worded.add(where)
             reasons = sorted(report.get("reason_labels", {}))
             features |= {f"{m}={r}" for m in ("reasons", "main") for r in reasons}
             for group, where in hidden:  # what a hidden group named is hidden too
