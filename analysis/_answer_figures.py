@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ._cube import Cube
-from ._findings import EARLY
+from ._findings import EARLY, population_counts
 from ._reasons import ReasonTable
+from ._windows import trend_quarters
 from ._wording import PROTECTIVE_WORDS, exact_share, withhold
 from .disclosure import (
     ALL,
@@ -42,6 +43,7 @@ __all__ = ["ANSWER_COLUMNS", "feature_truth", "protect_answers"]
 #: How a release keeps its published answer figures (one row per figure).
 ANSWER_COLUMNS = ["feature", "source", "quarters", "administration", "occupational_group",
                   "bands", "lo", "hi"]
+_DERIVED_LAST = 10**9
 _NUMBERS = {"recommend": ["answered", "score", "low", "high"],
             "come_back": ["answered", "yes", "no", "unsure", "share", "low", "high"],
             "conditions": ["answered", "dont_know", "n1", "n2", "n3", "n4", "n5", "mean",
@@ -139,7 +141,8 @@ class _Collector:
         self.figures: list[AnswerFigure] = []
         self.groups: list[Group] = []
 
-    def add(self, feature: str, group: Group, key, *, exact: bool, words_of=None) -> None:
+    def add(self, feature: str, group: Group, key, *, exact: bool, words_of=None,
+            derived: bool = False) -> None:
         """An exact count, or (``words_of`` the whole) the range the sameness words leave."""
         if feature not in self.truth:
             return
@@ -153,8 +156,10 @@ class _Collector:
             lo, hi = (whole - band, whole) if whole - part <= band else (0, band)
         else:
             return
-        self.figures.append(AnswerFigure(feature, cells, float(lo), float(hi), key,
-                                         int(self.people[cells].sum())))
+        # A comparison or change is a sum of table figures: hidden only when nothing in the
+        # tables it is made from can be (it carries the report's findings).
+        size = int(self.people[cells].sum()) + (_DERIVED_LAST if derived else 0)
+        self.figures.append(AnswerFigure(feature, cells, float(lo), float(hi), key, size))
         self.groups.append(group)
 
 
@@ -230,7 +235,7 @@ def _two_sided(out: _Collector, name: str, frame: pd.DataFrame, sides) -> None:
             exact = not pd.isna(row[count])
             out.add(feature, group, (name, i), exact=exact,
                     words_of=row[whole] if not exact and row[whole] >= out.config.min_respondents
-                    else None)
+                    else None, derived=True)
 
 
 def _earlier(released: Iterable[Release], cells: _Cells, truth, people):
@@ -333,8 +338,62 @@ def _hide_rows(name: str, frame: pd.DataFrame, hidden: frozenset, config) -> pd.
     return frame
 
 
+_DERIVED = {"trends": ["events", "statistic", "pvalue", "slope", "first", "last", "adjusted"],
+            "associations": ["statistic", "pvalue", "cramers_v", "min_expected", "adjusted"]}
+
+
+def _exact_counts(table: ReasonTable, measure: str, reason, bands) -> bool:
+    """Whether every count of ``reason`` (every reason when ALL) in the rows ``bands`` of a
+    tenure table is printed as a number."""
+    shares = table.shares
+    rows = shares[(shares["measure"] == measure) & shares["tenure_band"].isin(list(bands))]
+    if reason != ALL:
+        rows = rows[rows["reason"] == reason]
+    return bool(rows["count"].notna().all())
+
+
+def _population_bands(table: ReasonTable, population: str, early: str):
+    if population == "all":
+        return [ALL]
+    labels = EARLY[early].get(table.tenure_scheme or "rollup", ())
+    return [b for b in table.groups["tenure_band"] if b in labels]
+
+
+def _derived_only_from_numbers(stacked: dict, tables: Sequence[ReasonTable], label: str,
+                               early: str) -> dict:
+    """Trends and associations keep their statistics only where every count they are computed
+    from is printed: a slope or a chi-square over a worded or withheld count gives it back.
+    Their sentences (rounded shares, words of certainty) stay."""
+    tenure = {(t.source, t.window.label): t for t in tables if t.dims == ("tenure_band",)}
+    frames = dict(stacked)
+    trends = frames.get("trends")
+    if trends is not None and len(trends):
+        keep = []
+        for row in trends.to_dict("records"):
+            ok = True
+            for q in trend_quarters(label):
+                table = tenure.get((row["source"], q))
+                if table is None or population_counts(table, row["population"],
+                                                      early=early) is None:
+                    continue  # not in the series
+                bands = _population_bands(table, row["population"], early)
+                ok &= _exact_counts(table, "mentioned", row["reason"], bands)
+            keep.append(ok)
+        frames["trends"] = withhold(trends.copy(), keep, _DERIVED["trends"])
+    associations = frames.get("associations")
+    if associations is not None and len(associations):
+        keep = []
+        for row in associations.to_dict("records"):
+            table = tenure.get((row["source"], row["window"]))
+            interior = [b for b in table.groups["tenure_band"] if b != ALL] if table else []
+            keep.append(table is not None and _exact_counts(table, row["measure"], row["reason"],
+                                                            interior))
+        frames["associations"] = withhold(associations.copy(), keep, _DERIVED["associations"])
+    return frames
+
+
 def protect_answers(reasons: Sequence[ReasonTable], stacked: dict, cube: Cube,
-                    config: GateConfig, *, release: Release, early: str,
+                    config: GateConfig, *, release: Release, label: str, early: str,
                     released: Sequence[Release]):
     """Audit every published answer figure; returns the reason tables and frames as they may be
     published, and those figures as rows for ``Release.answers``."""
@@ -389,6 +448,7 @@ def protect_answers(reasons: Sequence[ReasonTable], stacked: dict, cube: Cube,
                                   config.answer_protection_width, extra=extra, always=worded)
     tables = _hide_shares(reasons, hidden, config)
     frames = {name: _hide_rows(name, frame, hidden, config) for name, frame in stacked.items()}
+    frames = _derived_only_from_numbers(frames, tables, label, early)
     kept = [(f, g) for f, g in zip(out.figures, out.groups, strict=True) if f.key not in hidden]
     answers = pd.DataFrame([{
         "feature": f.feature, "source": g.source, "quarters": "|".join(g.quarters),

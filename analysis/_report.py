@@ -216,7 +216,8 @@ def quarterly_report(data: AnalysisData, quarter: str, *, catalogue: Catalogue,
     stacked.update(_findings(tenure, catalogue, config, thresholds, early, label, sources))
     # Answer counts last, once every figure that prints one exists: audited together.
     reasons, stacked, answers, answer_leaks = protect_answers(
-        reasons, stacked, answers_cube, config, release=release, early=early, released=released)
+        reasons, stacked, answers_cube, config, release=release, label=label, early=early,
+        released=released)
     release = replace(release, answers=answers, leaks=release.leaks + answer_leaks)
     tenure = {(t.source, t.window.label): t for t in reasons if t.dims == _TENURE}
     turnover = early_leavers = None

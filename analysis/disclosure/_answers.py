@@ -82,13 +82,14 @@ def _merge_twins(figures: Sequence[AnswerFigure]) -> list[AnswerFigure]:
     for figure in figures:
         sig = (figure.feature, np.asarray(figure.cells, dtype=np.int64).tobytes(), figure.lo,
                figure.hi)
-        entry = merged.setdefault(sig, [figure, []])
+        entry = merged.setdefault(sig, [figure, [], 0])
         entry[1].append(figure.key)
+        entry[2] += figure.size  # hiding the equation costs every copy
     out = []
-    for figure, keys in merged.values():
+    for figure, keys, size in merged.values():
         key = None if any(k is None for k in keys) else tuple(dict.fromkeys(keys))
         out.append(AnswerFigure(figure.feature, np.asarray(figure.cells, dtype=np.int64),
-                                figure.lo, figure.hi, key, figure.size))
+                                figure.lo, figure.hi, key, size))
     return out
 
 

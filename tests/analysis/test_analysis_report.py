@@ -162,14 +162,14 @@ def test_change_from_three_to_five_people_is_not_called_anything():
 
 
 def test_a_real_trend_is_reported_with_the_cochran_armitage_test():
-    named, totals = [10, 14, 15, 20, 24, 26, 31, 35], [100] * 8
+    named, totals = [12, 14, 15, 20, 24, 26, 31, 35], [100] * 8  # every quarter a percentage
     data = _quarters_data(named, totals)
     report = quarterly_report(data, Q, catalogue=catalogue(), config=GateConfig(), today=TODAY)
     trend = report.trends.set_index(["population", "reason"]).loc[("all", "introduction")]
     reference = trend_test(named, totals)
     assert trend["statistic"] == pytest.approx(reference.statistic)
     assert trend["sentence_sv"].startswith("Under 8 kvartal (2024Q4–2026Q3) har andelen som nämner "
-                                           "”Introduktionen” ökat, från omkring 10 % till omkring")
+                                           "”Introduktionen” ökat, från omkring 1")
     change = report.changes.set_index(["population", "reason", "period2"]).loc[
         ("all", "introduction", "2025Q3")]
     assert change["enough"] and change["count1"] == 35 and change["count2"] == 20
@@ -178,20 +178,34 @@ def test_a_real_trend_is_reported_with_the_cochran_armitage_test():
     assert any(lesson.kind == "trend" for lesson in report.lessons)
 
 
+def test_a_trend_over_a_count_in_words_keeps_its_sentence_and_no_statistics():
+    # 10 of 100 in the first quarter reads "inga eller nästan inga"; the events, slope and
+    # statistic over all eight quarters would give that count back from the other seven.
+    named, totals = [10, 14, 15, 20, 24, 26, 31, 35], [100] * 8
+    report = quarterly_report(_quarters_data(named, totals), Q, catalogue=catalogue(),
+                              config=GateConfig(), today=TODAY)
+    trend = report.trends.set_index(["population", "reason"]).loc[("all", "introduction")]
+    for column in ("events", "statistic", "slope", "first", "last", "pvalue"):
+        assert pd.isna(trend[column]), column
+    assert "ökat, från omkring" in trend["sentence_sv"]
+
+
 def test_survey_beside_interview_on_the_same_reasons():
-    survey_rows, survey_answers = reason_rows({("lt_6m", "VO01"): (10, 40), ("2_5y", "VO02"): (4, 40)})
+    # No count in the sameness band (4 of 40 would read "inga eller nästan inga", and the
+    # total minus the other band would then give it back: the answer audit hides one).
+    survey_rows, survey_answers = reason_rows({("lt_6m", "VO01"): (10, 40), ("2_5y", "VO02"): (8, 40)})
     interview_rows, interview_answers = reason_rows(
         {("lt_6m", "VO01"): (18, 30), ("2_5y", "VO02"): (6, 30)}, source="interview", start=1000)
     data = frame_data(survey_rows + interview_rows, survey_answers + interview_answers)
     report = quarterly_report(data, Q, catalogue=catalogue(), config=GateConfig(), today=TODAY)
     side = report.sources.set_index(["window", "tenure_band", "reason"])
     total = side.loc[(Q, "*", "introduction")]
-    assert (total["count_survey"], total["n_survey"]) == (14, 80)
+    assert (total["count_survey"], total["n_survey"]) == (18, 80)
     assert (total["count_interview"], total["n_interview"]) == (24, 60)
-    reference = compare_shares([14], [80], [24], [60])
+    reference = compare_shares([18], [80], [24], [60])
     assert total["difference"] == pytest.approx(reference["difference"][0])
     assert total["low"] == pytest.approx(reference["low"][0])
-    assert total["sentence_sv"].startswith("I enkäten nämnde 18 % ”Introduktionen”, i "
+    assert total["sentence_sv"].startswith("I enkäten nämnde 22 % ”Introduktionen”, i "
                                            "avslutssamtalen 40 %;")
     interview_table = report.reason_table("interview", Q, ("tenure_band",))
     assert interview_table.groups.set_index("tenure_band").loc["*", "n"] == 60
@@ -305,7 +319,10 @@ def test_units_of_earlier_releases_keep_their_detail(demo, report):
     later = quarterly_report(demo, "2026Q4", catalogue=catalogue(), config=GateConfig(),
                              today=date(2027, 1, 2), released=[report.release],
                              released_leavers=[report.leaver_release])
-    assert later.release.leaks == () and later.leaver_release.leaks == ()
+    # People counts: nothing. (An answer count can be reported as pinned by earlier figures
+    # alone here, since 2026Q3 was gated without its own history; see docs/disclosure.md.)
+    people_leaks = [leak for leak in later.release.leaks if not leak.startswith("answers:")]
+    assert people_leaks == [] and later.leaver_release.leaks == ()
     earlier_unit = report.leaver_release.tables[0].frame
     assert later.leaver_release.tables[0].request.where != report.leaver_release.tables[0].request.where
     assert earlier_unit["shown"].any()
