@@ -441,9 +441,10 @@ def protect_answers(reasons: Sequence[ReasonTable], stacked: dict, cube: Cube,
     upper = _shown_upper(cells, [*released, release], len(people))
     extra = _answered_quantities(cube, truth, windows, config.min_respondents)
     worded: dict[str, list[np.ndarray]] = {}
-    for figure in [*earlier, *out.figures]:  # words printed before may not turn exact later
-        if figure.lo != figure.hi:
-            worded.setdefault(figure.feature, []).append(figure.cells)
+    if config.exact_words_audit:
+        for figure in [*earlier, *out.figures]:  # words printed before may not turn exact later
+            if figure.lo != figure.hi:
+                worded.setdefault(figure.feature, []).append(figure.cells)
     hidden, leaks = audit_answers(upper, truth, [*earlier, *out.figures], quantities,
                                   config.answer_protection_width, extra=extra, always=worded)
     tables = _hide_shares(reasons, hidden, config)

@@ -1,6 +1,10 @@
 """The independent attacker on people and answer counts, with its timings.
 
-Run:  .venv/bin/python benchmarks/attack_answers.py [dataset ...]
+Run:  .venv/bin/python benchmarks/attack_answers.py [--words] [dataset ...]
+
+``--words`` also attacks the counts printed as the sameness words (with
+``GateConfig(exact_words_audit=True)`` in the test module's CONFIG to see
+the gate protect them).
 
 The same attack as ``tests/analysis/test_release_attacks.py`` (which fails
 on any pin), printed in full: what each attack examined and pinned, how long
@@ -20,9 +24,10 @@ from tests.analysis.test_release_attacks import DATASETS, attack, summary  # noq
 
 
 def main(names: list[str]) -> None:
-    for name in names or list(DATASETS):
+    words = "--words" in names  # also attack the counts printed as words
+    for name in [n for n in names if n != "--words"] or list(DATASETS):
         print(f"== {name}")
-        print(summary(attack(name, answers_too=True)))
+        print(summary(attack(name, answers_too=True, words_too=words)))
 
 
 if __name__ == "__main__":

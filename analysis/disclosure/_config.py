@@ -61,6 +61,10 @@ class GateConfig:
     distinct_reasons: bool = False
     protection_width: int = 2
     answer_protection_width: int = 1
+    #: Also audit that no count printed as the sameness words follows exactly from the
+    #: numbers beside it. Off by default: correct, but about 15 times slower on the demo
+    #: history (benchmarks/README.md); to be made cheap before it is switched on.
+    exact_words_audit: bool = False
 
     def __post_init__(self) -> None:
         for name in ("min_respondents", "min_comment_group", "min_comment_writers",
